@@ -1,0 +1,203 @@
+"""One settings object, with its defaults shipped in the package (``defaults.toml``).
+
+Each pipeline stage owns one section. Values are checked up front, with messages
+that say how to fix them, so a bad setting fails before any article is read.
+A user file (``--config FILE``) overrides the defaults section by section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+SUPPORTED_LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt", "ru")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    max_bytes: int = 10 * 1024 * 1024
+    extensions_text: tuple[str, ...] = (".txt", ".text", ".md")
+    extensions_html: tuple[str, ...] = (".html", ".htm", ".xhtml")
+    extensions_jsonl: tuple[str, ...] = (".jsonl", ".ndjson", ".json")
+    extensions_feed: tuple[str, ...] = (".rss", ".atom", ".xml")
+    extensions_csv: tuple[str, ...] = (".csv", ".tsv")
+
+    def validate(self) -> None:
+        if self.max_bytes <= 0:
+            raise ConfigError(
+                f"read.max_bytes must be a positive number of bytes, got {self.max_bytes}; "
+                "for 10 MB write max_bytes = 10485760"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSettings:
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    default_language: str = "fr"
+    min_repeat_chars: int = 40
+
+    def validate(self) -> None:
+        unknown = [lang for lang in self.languages if lang not in SUPPORTED_LANGUAGES]
+        if unknown:
+            raise ConfigError(
+                f"clean.languages has unsupported codes {unknown}; "
+                f"choose among {', '.join(SUPPORTED_LANGUAGES)}"
+            )
+        if not self.languages:
+            raise ConfigError("clean.languages is empty; give at least one code, e.g. ['fr']")
+        if self.default_language not in self.languages:
+            raise ConfigError(
+                f"clean.default_language {self.default_language!r} is not in clean.languages "
+                f"{list(self.languages)}; add it there or pick one of them"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeSettings:
+    num_perm: int = 128
+    shingle_words: int = 5
+    copy_threshold: float = 0.85
+    rewrite_threshold: float = 0.5
+
+    def validate(self) -> None:
+        if self.num_perm < 16:
+            raise ConfigError(f"dedupe.num_perm must be at least 16, got {self.num_perm}; 128 is usual")
+        for name in ("copy_threshold", "rewrite_threshold"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"dedupe.{name} must lie in (0, 1], got {value}")
+        if self.rewrite_threshold > self.copy_threshold:
+            raise ConfigError(
+                "dedupe.rewrite_threshold must not exceed dedupe.copy_threshold "
+                f"({self.rewrite_threshold} > {self.copy_threshold}): a copy is also a rewrite"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    threshold: float = 0.5
+    window_days: int = 30
+
+    def validate(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ConfigError(f"cluster.threshold must lie in (0, 1), got {self.threshold}")
+        if self.window_days < 1:
+            raise ConfigError(f"cluster.window_days must be at least 1, got {self.window_days}")
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotateSettings:
+    ner_batch_size: int = 32
+
+    def validate(self) -> None:
+        if self.ner_batch_size < 1:
+            raise ConfigError(f"annotate.ner_batch_size must be at least 1, got {self.ner_batch_size}")
+
+
+@dataclass(frozen=True, slots=True)
+class CrossCheckSettings:
+    summary_words: int = 100
+
+    def validate(self) -> None:
+        if self.summary_words < 10:
+            raise ConfigError(
+                f"crosscheck.summary_words must be at least 10, got {self.summary_words}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    max_post_bytes: int = 20 * 1024 * 1024
+    page_size: int = 50
+
+    def validate(self) -> None:
+        if self.page_size < 1:
+            raise ConfigError(f"serve.page_size must be at least 1, got {self.page_size}")
+
+
+_SECTIONS: dict[str, type] = {
+    "read": ReadSettings,
+    "clean": CleanSettings,
+    "dedupe": DedupeSettings,
+    "cluster": ClusterSettings,
+    "annotate": AnnotateSettings,
+    "crosscheck": CrossCheckSettings,
+    "serve": ServeSettings,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    read: ReadSettings = field(default_factory=ReadSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    annotate: AnnotateSettings = field(default_factory=AnnotateSettings)
+    crosscheck: CrossCheckSettings = field(default_factory=CrossCheckSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
+
+    def validate(self) -> Settings:
+        for name in _SECTIONS:
+            getattr(self, name).validate()
+        return self
+
+    def replace(self, section: str, **values: Any) -> Settings:
+        """A copy with some values of one section changed (checked)."""
+        current = getattr(self, section)
+        return dataclasses.replace(self, **{section: _build(section, current, values)}).validate()
+
+
+def _build(section: str, base: Any, values: dict[str, Any]) -> Any:
+    names = {f.name: f for f in dataclasses.fields(base)}
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(section + '.' + u for u in unknown)}; "
+            f"known in [{section}]: {', '.join(sorted(names))}"
+        )
+    converted = {}
+    for key, value in values.items():
+        default = getattr(base, key)
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, type(default)):
+            raise ConfigError(
+                f"{section}.{key} must be a {type(default).__name__}, got {value!r}"
+            )
+        converted[key] = value
+    return dataclasses.replace(base, **converted)
+
+
+def _merge(settings: Settings, data: dict[str, Any], origin: str) -> Settings:
+    unknown = sorted(set(data) - set(_SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"{origin}: unknown section(s) {unknown}; known: {', '.join(_SECTIONS)}"
+        )
+    changes = {
+        name: _build(name, getattr(settings, name), values) for name, values in data.items()
+    }
+    return dataclasses.replace(settings, **changes)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The package defaults, overridden by the TOML file at ``path`` if given."""
+    defaults = tomllib.loads(resources.files("recoupe").joinpath("defaults.toml").read_text("utf-8"))
+    settings = _merge(Settings(), defaults, "defaults.toml")
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text("utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"the settings file {path} is not valid TOML: {exc}") from exc
+        settings = _merge(settings, data, str(path))
+    return settings.validate()
