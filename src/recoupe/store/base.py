@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..records import Annotations, Article, CopyGroups, InputError, StoryBrief
 
 
@@ -100,6 +102,14 @@ class Store(ABC):
 
     @abstractmethod
     def copies(self) -> CopyGroups: ...
+
+    @abstractmethod
+    def save_vectors(self, kind: str, vectors: dict[str, np.ndarray]) -> None:
+        """Keep per-article vectors of one kind (e.g. the title-and-lead embedding)."""
+
+    @abstractmethod
+    def vectors(self, kind: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of that kind for these articles (missing ones are left out)."""
 
     # -- stories -----------------------------------------------------------------
     @abstractmethod
