@@ -16,7 +16,7 @@ from typing import Any
 @cache
 def load_table(stage: str, language: str) -> dict[str, Any]:
     """The table of ``stage`` for ``language``; an empty table when none ships."""
-    node = resources.files("recoupe").joinpath("lang", stage, f"{language}.toml")
+    node = resources.files("recoupe").joinpath(f"lang/{stage}/{language}.toml")
     if not node.is_file():
         return {}
     return tomllib.loads(node.read_text("utf-8"))
@@ -25,7 +25,7 @@ def load_table(stage: str, language: str) -> dict[str, Any]:
 @cache
 def available_languages(stage: str) -> tuple[str, ...]:
     """Languages that have a table for ``stage``."""
-    folder = resources.files("recoupe").joinpath("lang", stage)
+    folder = resources.files("recoupe").joinpath(f"lang/{stage}")
     if not folder.is_dir():
         return ()
     return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
