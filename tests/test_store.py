@@ -1,0 +1,421 @@
+"""The SQLite store: round trips, idempotence, atomicity, stories, search, versions."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recoupe.errors import ConfigError, NotFound, StoreError, StoreVersionError
+from recoupe.records import (
+    Annotations,
+    Article,
+    Claim,
+    Conflict,
+    CopyGroups,
+    Evidence,
+    InputError,
+    Mention,
+    Position,
+    Quotation,
+    Sentence,
+    StoryBrief,
+    TimeExpression,
+)
+from recoupe.store import SNIPPET_CLOSE, SNIPPET_OPEN, SQLiteStore, Store, StoryFilter, open_store
+from recoupe.store.sqlite import SCHEMA_VERSION, fts_query
+
+
+def make_article(
+    aid: str,
+    text: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = "Le Monde",
+    language: str = "fr",
+    published: str | None = None,
+    story: str | None = None,
+    extra: dict[str, object] | None = None,
+) -> Article:
+    return Article(
+        id=aid,
+        input=f"{aid}.txt",
+        original=f"<p>{text}</p>\nPublicité",
+        clean_text=text,
+        language=language,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        title=title,
+        outlet=outlet,
+        credits=["AFP"],
+        published=published,
+        removed=["Publicité"],
+        extra=extra if extra is not None else {"source": {"line": 3}},
+        story=story,
+    )
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with open_store(None) as s:
+        yield s
+
+
+# ----------------------------------------------------------------------------- articles
+
+
+def test_article_round_trip_keeps_original_and_removed_parts(store: Store) -> None:
+    article = make_article("a1", "Le président a parlé.", title="Discours", published="2024-05-01")
+    assert store.add_articles([article]).added == ["a1"]
+    assert store.article("a1") == article
+    assert store.count_articles() == 1
+
+
+def test_same_content_twice_is_one_article(store: Store) -> None:
+    first = make_article("a1", "Même texte.")
+    again = make_article("a9", "Même texte.")
+    other = make_article("a2", "Autre texte.")
+    result = store.add_articles([first, again])
+    assert result.added == ["a1"]
+    assert result.existing == {"a9": "a1"}
+    result = store.add_articles([other, first])
+    assert result.added == ["a2"]
+    assert result.existing == {"a1": "a1"}
+    assert store.count_articles() == 2
+
+
+def test_articles_in_insertion_order_with_and_without_ids(store: Store) -> None:
+    texts = [f"Article numéro {i}." for i in range(1203)]
+    store.add_articles([make_article(f"a{i}", t) for i, t in enumerate(texts)])
+    assert [a.id for a in store.articles()] == [f"a{i}" for i in range(1203)]
+    assert [a.id for a in store.articles(["a7", "missing", "a3"])] == ["a3", "a7"]
+    assert len(list(store.articles([f"a{i}" for i in range(1203)]))) == 1203
+
+
+def test_unknown_article_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound, match="zz"):
+        store.article("zz")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        make_article("a1", "Un autre texte avec le même identifiant."),
+        make_article("bad", "Valeur impossible à stocker.", extra={"x": {1, 2}}),
+        make_article("bad", "Titre que SQLite refuse au milieu de l'insertion.", title=object()),  # type: ignore[arg-type]
+    ],
+    ids=["id-taken-by-other-content", "extra-not-json", "database-fails-mid-insert"],
+)
+def test_failing_add_in_the_middle_stores_nothing_of_that_call(store: Store, bad: Article) -> None:
+    store.add_articles([make_article("a1", "Premier texte.")])
+    batch = [make_article("b1", "Deuxième texte."), bad, make_article("b3", "Troisième texte.")]
+    with pytest.raises(StoreError):
+        store.add_articles(batch)
+    assert [a.id for a in store.articles()] == ["a1"]
+    assert store.search("Deuxième") == []
+    assert store.add_articles(batch[::2]).added == ["b1", "b3"]
+
+
+def test_errors_round_trip(store: Store) -> None:
+    errors = [InputError("x.bin", "binary file, not text"), InputError("feed.jsonl", "bad JSON", line=4)]
+    store.add_errors(errors)
+    store.add_errors([])
+    assert store.errors() == errors
+
+
+# --------------------------------------------------------------- annotations, copies, vectors
+
+
+def test_annotations_round_trip_and_replace(store: Store) -> None:
+    text = "Il a dit « oui » lundi à Paris."
+    annotations = Annotations(
+        article_id="a1",
+        sentences=[Sentence(0, len(text), text)],
+        mentions=[Mention(25, 30, "Paris", "place")],
+        quotations=[Quotation(11, 14, "oui", cue="a dit", cue_start=3, cue_end=8, speaker_role="il")],
+        times=[TimeExpression(17, 22, "lundi", None, rule="weekday:-1:monday")],
+    )
+    store.save_annotations([annotations])
+    assert store.annotations(["a1", "a2"]) == {"a1": annotations}
+    replaced = Annotations(article_id="a1")
+    store.save_annotations([replaced])
+    assert store.annotations(["a1"]) == {"a1": replaced}
+
+
+def test_copies_replace_groups_and_set_duplicate_of(store: Store) -> None:
+    store.add_articles([make_article(f"a{i}", f"Texte {i}.") for i in range(4)])
+    store.save_copies(CopyGroups(duplicate_of={"a1": "a0"}, dispatch={f"a{i}": "a0" for i in range(3)}))
+    assert store.article("a1").duplicate_of == "a0"
+    store.save_copies(CopyGroups(duplicate_of={"a2": "a0"}, dispatch={"a0": "a0", "a2": "a0", "a3": "a3"}))
+    assert store.copies() == CopyGroups(
+        duplicate_of={"a2": "a0"}, dispatch={"a0": "a0", "a2": "a0", "a3": "a3"}
+    )
+    assert [a.duplicate_of for a in store.articles()] == [None, None, "a0", None]
+
+
+def test_vectors_round_trip_as_float32(store: Store) -> None:
+    vectors = {"a1": np.array([0.5, -1.25, 3.0]), "a2": np.arange(4, dtype=np.float32)}
+    store.save_vectors("lead", vectors)
+    got = store.vectors("lead", ["a1", "a2", "a3"])
+    assert set(got) == {"a1", "a2"}
+    assert got["a1"].dtype == np.float32
+    np.testing.assert_array_equal(got["a1"], [0.5, -1.25, 3.0])
+    assert store.vectors("title", ["a1"]) == {}
+    store.save_vectors("lead", {"a1": np.zeros(2)})
+    np.testing.assert_array_equal(store.vectors("lead", ["a1"])["a1"], [0.0, 0.0])
+
+
+# ------------------------------------------------------------------------------- stories
+
+
+@pytest.fixture
+def stories_store(store: Store) -> Store:
+    store.add_articles(
+        [
+            make_article("a1", "Séisme au Japon.", title="Séisme", published="2024-05-01T08:00:00"),
+            make_article("a2", "Le séisme a fait des dégâts.", outlet="AFP", published="2024-05-02"),
+            make_article("b1", "Election in Wales.", title="Vote", language="en", outlet="BBC",
+                         published="2024-06-10"),
+            make_article("c1", "Grève à la SNCF.", title="Grève", published=None),
+        ]
+    )
+    store.assign_stories({"a1": "s-quake", "a2": "s-quake", "b1": "s-vote", "c1": "s-strike"})
+    return store
+
+
+def test_story_summaries_in_recent_first_order(stories_store: Store) -> None:
+    summaries = stories_store.stories()
+    assert [s.id for s in summaries] == ["s-vote", "s-quake", "s-strike"]
+    quake = summaries[1]
+    assert (quake.title, quake.article_count) == ("Séisme", 2)
+    assert (quake.first_published, quake.last_published) == ("2024-05-01T08:00:00", "2024-05-02")
+    assert (quake.outlets, quake.languages) == (["AFP", "Le Monde"], ["fr"])
+    assert stories_store.story_ids() == ["s-vote", "s-quake", "s-strike"]
+    assert stories_store.story_articles("s-quake") == ["a1", "a2"]
+    assert stories_store.article("a2").story == "s-quake"
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (StoryFilter(since="2024-05-02"), ["s-vote", "s-quake"]),
+        (StoryFilter(until="2024-05-01"), ["s-quake"]),
+        (StoryFilter(since="2024-05-03", until="2024-06-30"), ["s-vote"]),
+        (StoryFilter(language="en"), ["s-vote"]),
+        (StoryFilter(outlet="AFP"), ["s-quake"]),
+        (StoryFilter(outlet="AFP", language="en"), []),
+        (StoryFilter(query="seisme"), ["s-quake"]),
+        (StoryFilter(query="GREVE sncf"), ["s-strike"]),
+        (StoryFilter(query='"('), []),
+        (StoryFilter(), ["s-vote", "s-quake", "s-strike"]),
+    ],
+)
+def test_story_filters(stories_store: Store, filters: StoryFilter, expected: list[str]) -> None:
+    assert [s.id for s in stories_store.stories(filters=filters)] == expected
+    assert stories_store.count_stories(filters=filters) == len(expected)
+
+
+def test_story_paging(stories_store: Store) -> None:
+    assert [s.id for s in stories_store.stories(limit=2)] == ["s-vote", "s-quake"]
+    assert [s.id for s in stories_store.stories(limit=2, offset=2)] == ["s-strike"]
+    assert stories_store.count_stories() == 3
+
+
+def test_reassigning_moves_articles_and_drops_empty_stories(stories_store: Store) -> None:
+    stories_store.assign_stories({"a2": "s-strike"})
+    assert stories_store.story_articles("s-strike") == ["a2", "c1"]
+    stories_store.assign_stories({"a1": "s-strike"})
+    assert "s-quake" not in stories_store.story_ids()
+    with pytest.raises(NotFound):
+        stories_store.story_articles("s-quake")
+
+
+def test_replace_drops_every_earlier_story_and_its_brief(stories_store: Store) -> None:
+    stories_store.save_brief(StoryBrief(id="s-vote", title="Vote", language="en", articles=["b1"]))
+    stories_store.assign_stories({"a1": "n1", "a2": "n1"}, replace=True)
+    assert stories_store.story_ids() == ["n1"]
+    assert stories_store.article("b1").story is None
+    with pytest.raises(NotFound):
+        stories_store.brief("s-vote")
+
+
+def test_assigning_an_unknown_article_changes_nothing(stories_store: Store) -> None:
+    with pytest.raises(NotFound, match="ghost"):
+        stories_store.assign_stories({"a1": "s-vote", "ghost": "s-vote"})
+    assert stories_store.story_articles("s-quake") == ["a1", "a2"]
+
+
+def test_articles_added_with_a_story_appear_in_it(store: Store) -> None:
+    store.add_articles([make_article("a1", "Texte.", title="T", story="s1", published="2024-01-01")])
+    assert [(s.id, s.article_count) for s in store.stories()] == [("s1", 1)]
+
+
+def test_brief_round_trip_and_counts_in_summary(stories_store: Store) -> None:
+    ev = Evidence("a1", 0, 6, "Séisme")
+    brief = StoryBrief(
+        id="s-quake",
+        title="Un séisme frappe le Japon",
+        language="fr",
+        articles=["a1", "a2"],
+        claims=[
+            Claim("c1", "Séisme", [ev], 2, "corroborated"),
+            Claim("c2", "Dégâts", [ev], 1, "single_source"),
+        ],
+        conflicts=[Conflict("k1", "bilan", [Position("3", [ev]), Position("4", [ev])])],
+    )
+    stories_store.save_brief(brief)
+    assert stories_store.brief("s-quake") == brief
+    quake = stories_store.stories(filters=StoryFilter(outlet="AFP"))[0]
+    assert (quake.title, quake.corroborated, quake.claims, quake.conflicts) == (
+        "Un séisme frappe le Japon", 1, 2, 1
+    )
+    with pytest.raises(NotFound):
+        stories_store.brief("s-none")
+
+
+def test_state_round_trip(store: Store) -> None:
+    assert store.state("cluster") is None
+    store.save_state("cluster", {"centroids": [[0.5, 1.0]], "next": 3})
+    store.save_state("cluster", {"centroids": [], "next": 4})
+    assert store.state("cluster") == {"centroids": [], "next": 4}
+
+
+# -------------------------------------------------------------------------------- search
+
+
+def test_search_ignores_accents_and_case_and_marks_snippet(stories_store: Store) -> None:
+    hits = stories_store.search("SEISME")
+    assert {h.article for h in hits} == {"a1", "a2"}
+    hit = next(h for h in hits if h.article == "a1")
+    assert hit.story == "s-quake"
+    assert hit.title == "Séisme"
+    assert f"{SNIPPET_OPEN}Séisme{SNIPPET_CLOSE}" in hit.snippet
+    assert [h.article for h in stories_store.search("dégâts séisme")] == ["a2"]
+    assert stories_store.search("séisme", limit=1)[0].score > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "'", "*", "AND", "NOT séisme", "séisme OR", "(", ")", "title:séisme", "^séisme", "a NEAR(b",
+     "{title}: x", "séisme*", "-", "", "   ", "…", "\x00"],
+)
+def test_search_never_fails_on_query_syntax(stories_store: Store, query: str) -> None:
+    stories_store.search(query)
+    stories_store.stories(filters=StoryFilter(query=query))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", None), ("!?", None), ('a"b', '"a" "b"'),
+                                                  ("Élysée OR x", '"Élysée" "OR" "x"')])
+def test_fts_query_quotes_every_word(text: str, expected: str | None) -> None:
+    assert fts_query(text) == expected
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(query=st.text(max_size=40))
+def test_search_never_crashes_on_arbitrary_queries(stories_store: Store, query: str) -> None:
+    for hit in stories_store.search(query):
+        assert hit.article in {"a1", "a2", "b1", "c1"}
+
+
+optional_text = st.none() | st.text(max_size=20)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children,
+                                                                        max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    clean_text=st.text(max_size=200),
+    original=st.text(max_size=200),
+    title=optional_text,
+    outlet=optional_text,
+    published=optional_text,
+    credits=st.lists(st.text(max_size=10), max_size=3),
+    removed=st.lists(st.text(max_size=30), max_size=3),
+    extra=st.dictionaries(st.text(max_size=8), json_values, max_size=4),
+)
+def test_any_article_round_trips(
+    clean_text: str,
+    original: str,
+    title: str | None,
+    outlet: str | None,
+    published: str | None,
+    credits: list[str],
+    removed: list[str],
+    extra: dict[str, object],
+) -> None:
+    article = Article(
+        id="x", input="in", original=original, clean_text=clean_text, language="fr",
+        content_hash=hashlib.sha256(clean_text.encode()).hexdigest(), title=title, outlet=outlet,
+        published=published, credits=credits, removed=removed, extra=extra,
+    )
+    with open_store(None) as store:
+        store.add_articles([article])
+        assert store.article("x") == article
+        assert list(store.articles()) == [article]
+
+
+# ------------------------------------------------------------------------ files, versions
+
+
+def test_file_store_persists_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with open_store(path) as store:
+        store.add_articles([make_article("a1", "Persistant.")])
+    with open_store(str(path), create=False) as store:
+        assert store.article("a1").clean_text == "Persistant."
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_missing_store_without_create(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        open_store(tmp_path / "none.db", create=False)
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "no" / "dir.db")
+
+
+def test_store_from_a_newer_recoupe_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreVersionError, match="newer recoupe"):
+        open_store(path)
+
+
+@pytest.mark.parametrize("content", [b"not a database at all, just text" * 40, None])
+def test_foreign_file_is_refused(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "other.db"
+    if content is None:
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE mine (x)")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(StoreError):
+        open_store(path)
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [("postgresql://localhost/recoupe", "PostgreSQL"), ("s3://bucket/x", "unknown store address")],
+)
+def test_unsupported_targets(target: str, error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        open_store(target)
+
+
+def test_memory_targets() -> None:
+    for target in (None, ":memory:"):
+        with open_store(target) as store:
+            assert isinstance(store, SQLiteStore)
+            assert store.count_articles() == 0
