@@ -184,22 +184,23 @@ def _run_brief(args: argparse.Namespace, settings: Settings, console: _Console) 
     if not args.paths and args.db is None:
         raise ConfigError("give articles to read (PATH... or - for stdin), or --db FILE to brief a store")
     models = Models()
-    with tempfile.TemporaryDirectory(prefix="recoupe-") as scratch:
-        with _open(args.db or str(Path(scratch) / "brief.db")) as store:
-            report = pipeline.IngestReport()
-            story_ids = args.story
-            if args.paths:
-                report = pipeline.ingest(
-                    args.paths, store=store, settings=settings, stdin=sys.stdin.buffer, progress=console.progress
-                )
-                console.input_errors(report.errors)
-                if not report.articles:
-                    console.note("recoupe: no article could be used")
-                pipeline.update(
-                    store, settings=settings, models=models, new_ids=report.added, progress=console.progress
-                )
-                story_ids = story_ids or pipeline.stories_of(store, report.articles)
-            brief = pipeline.build_brief(store, story_ids=story_ids, taken_in=report.articles, errors=report.errors)
+    with tempfile.TemporaryDirectory(prefix="recoupe-") as scratch, _open(
+        args.db or str(Path(scratch) / "brief.db")
+    ) as store:
+        report = pipeline.IngestReport()
+        story_ids = args.story
+        if args.paths:
+            report = pipeline.ingest(
+                args.paths, store=store, settings=settings, stdin=sys.stdin.buffer, progress=console.progress
+            )
+            console.input_errors(report.errors)
+            if not report.articles:
+                console.note("recoupe: no article could be used")
+            pipeline.update(
+                store, settings=settings, models=models, new_ids=report.added, progress=console.progress
+            )
+            story_ids = story_ids or pipeline.stories_of(store, report.articles)
+        brief = pipeline.build_brief(store, story_ids=story_ids, taken_in=report.articles, errors=report.errors)
     text = render(brief, format=args.format, include_text=args.include_text)
     _write(text, args.output, console)
     console.note(f"recoupe: {len(brief.articles)} article(s), {len(brief.stories)} story(ies)")

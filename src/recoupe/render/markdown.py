@@ -29,7 +29,8 @@ def _cite(evidence: Sequence[Evidence], labels: dict[str, str]) -> str:
 def _story(story: StoryBrief, articles: dict[str, Article]) -> list[str]:
     labels = _labels(story)
     out = [f"## {_md(story.title)}", "", f"Story `{story.id}` · {len(story.articles)} article(s)", ""]
-    out += ["### Sources", "", "| | article | outlet | published | language | credits | copy of |", "|---|---|---|---|---|---|---|"]
+    out += ["### Sources", "", "| | article | outlet | published | language | credits | copy of |",
+            "|---|---|---|---|---|---|---|"]
     for article_id in story.articles:
         a = articles.get(article_id)
         if a is None:
