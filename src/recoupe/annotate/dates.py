@@ -1,0 +1,618 @@
+"""Temporal expressions of news text, resolved to ISO 8601 at their true precision.
+
+Per-language tables (``lang/dates/<language>.toml``) find the expressions; each
+one gets a *rule*, ``key=value`` fields joined by ``;``, that says how to compute
+its value from an anchor (the publication date), so that an article without a
+date can be resolved later against a date inferred from its story:
+
+``date=2023-09-13``    absolute, at its precision (``2023-09``, ``2019``)
+``md=09-12;wd=1``      day and month: the year nearest the anchor; with ``wd`` the
+                       nearest year in which that day falls on that weekday
+``m=05``               a month: the latest on or before the anchor month, or the
+                       first on or after it with ``dir=future``
+``day=-1``             days from the anchor
+``wd=2;dir=past``      a weekday (Monday = 0), see below
+``week=-1`` ``month=1`` ``year=0``   calendar periods (weeks in ISO form, 2023-W36)
+``shift=-1``           days added to the resolved day ("la veille" of a dated event)
+``time=11:43;tz=Asia/Seoul``   minute precision once the day is known
+``since=1``            a starting point ("depuis 2019"), not the date of an event
+``part=late``          what ISO cannot say (late May, Wednesday morning); kept as a note
+``dp=it:ieri``         resolved by dateparser, for languages without a table
+
+Weekdays: news reports in the past tense, so a bare weekday is the most recent such
+day on or before the publication date (``dir=past``). When its sentence speaks of
+the future (table ``future`` patterns) it is the first such day on or after it
+(``dir=future``); "dernier"/"last" means strictly before, "prochain"/"next"
+strictly after. A weekday written with a day and a month ("mardi 12 septembre")
+defers to them and only serves to pick the year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..langdata import load_table
+from ..records import Article, Sentence, TimeExpression
+
+_YEAR = r"(?:1[89]|20)\d\d"
+_CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_DAY_KEYS = ("date", "md", "wd", "dir", "day", "shift", "dp")
+# A weekday may pick a year this far from the anchor: a day and month fall on the
+# same weekday again after 5, 6 or 11 years.
+_WEEKDAY_YEARS = 11
+# A day and month told in the past tense are taken from the past year up to this far back.
+_PAST_REACH = dt.timedelta(days=300)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: str
+    fields: dict[str, str]
+
+
+# ----------------------------------------------------------------------- patterns
+
+
+def _words(items: Iterable[str]) -> str:
+    """An alternation of table phrases, longest first, with flexible spaces and apostrophes."""
+    parts = []
+    for item in sorted(set(items), key=len, reverse=True):
+        escaped = re.sub(r"\\? ", r"\\s+", re.escape(item))
+        parts.append(re.sub("['’]", "['’]", escaped))
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _lookup(table: dict[str, Any], phrase: str) -> Any:
+    """The value of ``phrase`` in ``table``, matched as the patterns match it."""
+    key = re.sub(r"\s+", " ", phrase.casefold().replace("’", "'"))
+    for name, value in table.items():
+        if name.casefold().replace("’", "'") == key:
+            return value
+    raise KeyError(phrase)
+
+
+class _Lexicon:
+    """The compiled patterns of one language."""
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        self.table = table
+        self.weekdays = [w.casefold() for w in table["weekdays"]]
+        self.months: dict[str, int] = table["months"]
+        self.period_before: dict[str, str] = table.get("period_before", {})
+        self.since = {s.casefold().replace("’", "'") for s in table.get("since", ())}
+        self.numeric_order: str = table.get("numeric_order", "dmy")
+        times = table.get("times", {})
+        self.future = [re.compile(p, re.IGNORECASE) for p in table.get("future", ())]
+        wd = f"(?P<wd>{_words(self.weekdays)})"
+        month = f"(?P<m>{_words(self.months)})"
+        join = _words(table.get("joiners", ()))
+        suffix = _words(table.get("day_suffixes", ()))
+        day = rf"(?P<d>[0-3]?\d)(?:{suffix})?(?!\d)"
+        year = rf"(?P<y>{_YEAR})(?!\d)"
+        parts = _words(table.get("parts", {}))
+        pre = _words(self.period_before)
+        events = _words(table.get("event_days", {}))
+        orders = {
+            "dmy": rf"(?:{wd},?\s+)?(?:(?:le|the)\s+)?{day}\.?\s+(?:{join}\s*)?{month}"
+            rf"(?:,?\s+(?:{join}\s*)?{year})?",
+            "mdy": rf"(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?",
+        }
+        self.patterns: list[tuple[str, re.Pattern[str]]] = [
+            ("date", _compile(orders[order])) for order in table.get("orders", ("dmy",))
+        ]
+        self.patterns += [
+            ("iso", _compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?![\w-])")),
+            ("numeric", _compile(rf"(?<![\w/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.]{year}(?![\w/])")),
+            ("month", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{month}(?:\s+(?:{join}\s*)?{year})?")),
+            ("month", _compile(rf"{month}\s+(?:{join}\s*)?{year}")),
+            ("year", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{year}")),
+            (
+                "weekday",
+                _compile(
+                    rf"(?:(?P<pre>{_words(table.get('weekday_before', {}))})\s+)?{wd}"
+                    rf"(?:\s+(?P<part>{parts}))?(?:\s+(?P<post>{_words(table.get('weekday_after', {}))}))?"
+                ),
+            ),
+            ("day", _compile(rf"(?P<day>{_words(table.get('days', {}))})(?:\s+(?P<part>{parts}))?")),
+            ("event_day", _compile(rf"(?P<ev>{events})(?:\s+(?P<part>{parts}))?")),
+            ("period", _compile(rf"(?P<period>{_words(table.get('periods', {}))})")),
+        ]
+        if times:
+            self.patterns.append(("time", _compile(_time_pattern(times, table.get("time_zones", {})))))
+
+    def find(self, text: str) -> list[_Found]:
+        candidates = []
+        for kind, pattern in self.patterns:
+            for match in pattern.finditer(text):
+                found = self._read(kind, match, text)
+                if found is not None:
+                    candidates.append(found)
+        kept: list[_Found] = []
+        for found in sorted(candidates, key=lambda f: (f.start - f.end, f.start)):
+            if all(found.end <= k.start or found.start >= k.end for k in kept):
+                kept.append(found)
+        return sorted(kept, key=lambda f: f.start)
+
+    def _read(self, kind: str, match: re.Match[str], text: str) -> _Found | None:
+        groups = {k: v for k, v in match.groupdict().items() if v is not None}
+        fields = _FIELD_READERS[kind](self, groups)
+        if fields is None:
+            return None
+        pre = groups.get("pre", "")
+        if _norm(pre) in self.since or self._since_before(text, match.start()):
+            fields["since"] = "1"
+        return _Found(match.start(), match.end(), kind, fields)
+
+    def _since_before(self, text: str, start: int) -> bool:
+        before = _norm(text[max(0, start - 30) : start]).split()
+        while before and before[-1] in ("le", "la", "les", "the", "l'"):
+            before.pop()
+        tail = " ".join(before[-3:])
+        return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " ")
+                   for word in self.since)
+
+    def speaks_of_future(self, window: str) -> bool:
+        return any(p.search(window) for p in self.future)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){pattern}(?!\w)", re.IGNORECASE)
+
+
+def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
+    def one(n: int) -> str:
+        marks = _words(times.get("marks", ()))
+        ampm = _words(times.get("am_pm", ()))
+        words = _words(times.get("words", ()))
+        return (
+            rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s?(?P<ap{n}>{ampm}))?"
+            rf"|(?P<g{n}>1[0-2]|0?\d)\s?(?P<ag{n}>{ampm})"
+            rf"|(?P<w{n}>[01]?\d|2[0-3])\s(?:{words}))"
+        )
+
+    before = _words(times.get("before", ()))
+    joins = _words(times.get("range", ()))
+    zone = _words(zones)
+    return (
+        rf"(?:(?P<pre>{before})\s+)?{one(1)}(?:\s*(?:{joins})\s*{one(2)})?"
+        rf"(?:\s*\((?P<tz>{zone})\)|\s+(?P<tzb>{zone}))?"
+    )
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold().replace("’", "'")).strip()
+
+
+# --------------------------------------------------------------- match -> fields
+
+
+def _date_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    month = _lookup(lex.months, g["m"])
+    return _day_month_fields(lex, int(g["d"]), month, g.get("y"), g.get("wd"))
+
+
+def _day_month_fields(
+    lex: _Lexicon, day: int, month: int, year: str | None, weekday: str | None
+) -> dict[str, str] | None:
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(int(year or 2024), month)[1]:
+        return None
+    if year:
+        return {"date": f"{year}-{month:02d}-{day:02d}"}
+    fields = {"md": f"{month:02d}-{day:02d}"}
+    if weekday:
+        fields["wd"] = str(lex.weekdays.index(weekday.casefold()))
+    return fields
+
+
+def _iso_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    if "d" in g:
+        return _day_month_fields(lex, int(g["d"]), int(g["m"]), g["y"], None)
+    return {"date": f"{g['y']}-{g['m']}"}
+
+
+def _numeric_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    day, month = (g["a"], g["b"]) if lex.numeric_order == "dmy" else (g["b"], g["a"])
+    return _day_month_fields(lex, int(day), int(month), g["y"], None)
+
+
+def _month_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    month = _lookup(lex.months, g["m"])
+    fields = {"date": f"{g['y']}-{month:02d}"} if "y" in g else {"m": f"{month:02d}"}
+    return _with_part(fields, _lookup(lex.period_before, g["pre"]) if "pre" in g else "")
+
+
+def _year_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    return _with_part({"date": g["y"]}, _lookup(lex.period_before, g["pre"]))
+
+
+def _weekday_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    fields = {"wd": str(lex.weekdays.index(g["wd"].casefold()))}
+    direction = ""
+    if "pre" in g:
+        direction = _lookup(lex.table.get("weekday_before", {}), g["pre"])
+    if "post" in g:
+        direction = _lookup(lex.table.get("weekday_after", {}), g["post"])
+    if direction:
+        fields["dir"] = direction
+    return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
+
+
+def _day_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    fields = {"day": str(_lookup(lex.table["days"], g["day"]))}
+    return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
+
+
+def _event_day_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    fields = {"shift": str(_lookup(lex.table["event_days"], g["ev"]))}
+    return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
+
+
+def _period_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    return _parse(_lookup(lex.table["periods"], g["period"]))
+
+
+def _time_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    if "w1" in g and "pre" not in g:
+        return None  # "24 heures" without a preposition is a duration
+    hour, minute, ampm = _clock(g, 1)
+    if ampm:
+        hour = hour % 12 + (12 if ampm.casefold().startswith("p") else 0)
+    fields = {"time": f"{hour:02d}:{minute:02d}"}
+    zone = g.get("tz") or g.get("tzb")
+    if zone:
+        tz = _lookup(lex.table["time_zones"], zone)
+        if tz:
+            fields["tz"] = tz
+    return fields
+
+
+def _clock(g: dict[str, str], n: int) -> tuple[int, int, str]:
+    if f"h{n}" in g:
+        ampm = g.get(f"ap{n}") or g.get(f"ap{3 - n}") or g.get(f"ag{3 - n}", "")
+        return int(g[f"h{n}"]), int(g.get(f"mi{n}", "0")), ampm
+    if f"g{n}" in g:
+        return int(g[f"g{n}"]), 0, g[f"ag{n}"]
+    return int(g[f"w{n}"]), 0, ""
+
+
+def _with_part(fields: dict[str, str], part: str) -> dict[str, str]:
+    if part:
+        fields["part"] = part
+    return fields
+
+
+_FIELD_READERS = {
+    "date": _date_fields,
+    "iso": _iso_fields,
+    "numeric": _numeric_fields,
+    "month": _month_fields,
+    "year": _year_fields,
+    "weekday": _weekday_fields,
+    "day": _day_fields,
+    "event_day": _event_day_fields,
+    "period": _period_fields,
+    "time": _time_fields,
+}
+
+
+@cache
+def _lexicon(language: str) -> _Lexicon | None:
+    table = load_table("dates", language)
+    return _Lexicon(table) if table else None
+
+
+def inferred_note(language: str) -> str:
+    """How the language says that a date rests on an inferred publication date."""
+    table = load_table("dates", language) or load_table("dates", "en")
+    return str(table.get("inferred_note", "(date inferred)"))
+
+
+# ---------------------------------------------------------------- find_times
+
+
+def find_times(article: Article, sentences: list[Sentence]) -> list[TimeExpression]:
+    """The temporal expressions of ``article``, resolved against its publication date.
+
+    A full publication date anchors every expression; a partial one ("2023-09")
+    still gives the year of "12 septembre" or "en août". Unresolved expressions
+    keep their rule for :func:`resolve_rule`.
+    """
+    text = article.clean_text
+    lexicon = _lexicon(article.language)
+    if lexicon is None:
+        return _dateparser_times(article)
+    anchor, year = parse_anchor(article.published)
+    found = lexicon.find(text)
+    spans = [(s.start, s.end) for s in sentences] or [(0, len(text))]
+    rules = _contextual_rules(found, spans, text, lexicon)
+    return [
+        TimeExpression(f.start, f.end, text[f.start : f.end], _resolve(_parse(rule), anchor, year), rule)
+        for f, rule in zip(found, rules, strict=True)
+    ]
+
+
+def parse_anchor(published: str | None) -> tuple[dt.date | None, int | None]:
+    """A publication date as (full date or None, year or None)."""
+    if not published:
+        return None, None
+    match = re.match(rf"({_YEAR})(?:-(\d\d)(?:-(\d\d))?)?", published.strip())
+    if match is None:
+        return None, None
+    year = int(match.group(1))
+    if match.group(3):
+        try:
+            return dt.date(year, int(match.group(2)), int(match.group(3))), year
+        except ValueError:
+            return None, year
+    return None, year
+
+
+def _contextual_rules(
+    found: list[_Found], spans: list[tuple[int, int]], text: str, lexicon: _Lexicon
+) -> list[str]:
+    """Rules of the expressions, completed from their sentence: tense, event day, day of a time."""
+    def sentence_of(f: _Found) -> tuple[int, int]:
+        return next((s for s in spans if s[0] <= f.start < s[1]), (f.start, f.end))
+
+    tensed = []
+    for f in found:
+        fields = dict(f.fields)
+        sentence = sentence_of(f)
+        window = _clause_around(text, f, sentence)
+        if ("wd" in fields or "m" in fields or "md" in fields) and "dir" not in fields:
+            fields["dir"] = "future" if lexicon.speaks_of_future(window) else "past"
+        tensed.append(_Found(f.start, f.end, f.kind, fields))
+    days_by_sentence: dict[tuple[int, int], list[_Found]] = {}
+    for f in tensed:
+        if f.kind not in ("time", "event_day") and _gives_day(f.fields):
+            days_by_sentence.setdefault(sentence_of(f), []).append(f)
+    rules: list[str] = []
+    previous_day: dict[str, str] | None = None
+    previous_sentence: tuple[int, int] | None = None
+    for f in tensed:
+        sentence = sentence_of(f)
+        if sentence != previous_sentence and previous_sentence in days_by_sentence:
+            previous_day = days_by_sentence[previous_sentence][-1].fields
+        previous_sentence = sentence
+        fields = f.fields
+        same = [d for d in days_by_sentence.get(sentence, []) if d is not f]
+        if f.kind == "event_day":
+            reference = _nearest(f, same, text, prefer_before=True)
+            fields = {**_day_part(reference.fields), **fields} if reference else {"day": "0", **fields}
+        elif f.kind == "time":
+            reference = _nearest(f, same, text, prefer_before=False)
+            if reference is not None:
+                fields = {**_day_part(reference.fields), **fields}
+            elif previous_day is not None:
+                fields = {**_day_part(previous_day), **fields}
+            else:
+                fields = {"day": "0", **fields}
+        rules.append(_format(fields))
+    return rules
+
+
+def _clause_around(text: str, f: _Found, sentence: tuple[int, int]) -> str:
+    """The clause holding ``f``, or the sentence when the clause holds nothing but ``f``."""
+    left = max((m.end() for m in _CLAUSE.finditer(text, sentence[0], f.start)), default=sentence[0])
+    right = next((m.start() for m in _CLAUSE.finditer(text, f.end, sentence[1])), sentence[1])
+    if len(text[left:right].split()) - len(text[f.start : f.end].split()) < 2:
+        return text[sentence[0] : sentence[1]]
+    return text[left:right]
+
+
+def _gives_day(fields: dict[str, str]) -> bool:
+    return any(k in fields for k in ("md", "wd", "day", "dp")) or len(fields.get("date", "")) == 10
+
+
+def _day_part(fields: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if k in _DAY_KEYS}
+
+
+def _nearest(f: _Found, others: Sequence[_Found], text: str, *, prefer_before: bool) -> _Found | None:
+    """The other day expression closest to ``f``, same clause first."""
+    def cost(o: _Found) -> tuple[int, int, int]:
+        lo, hi = (o.end, f.start) if o.end <= f.start else (f.end, o.start)
+        return (
+            1 if _CLAUSE.search(text, lo, hi) else 0,
+            0 if (o.start < f.start) == prefer_before else 1,
+            hi - lo,
+        )
+
+    return min(others, key=cost) if others else None
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _parse(rule: str) -> dict[str, str]:
+    fields = {}
+    for part in rule.split(";"):
+        key, _, value = part.partition("=")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def _format(fields: dict[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in fields.items())
+
+
+def rule_fields(rule: str) -> dict[str, str]:
+    """The fields of a rule, for callers that weigh expressions by kind."""
+    return _parse(rule)
+
+
+def resolve_rule(rule: str, anchor: dt.date) -> str | None:
+    """The ISO value of ``rule`` for an article published on ``anchor``."""
+    return _resolve(_parse(rule), anchor, anchor.year)
+
+
+def resolve_in_year(rule: str, year: int) -> str | None:
+    """The ISO value of ``rule`` when only the year of publication is known (None if it needs more)."""
+    return _resolve(_parse(rule), None, year)
+
+
+def needs_anchor(rule: str) -> bool:
+    """Whether the value of ``rule`` depends on the publication date."""
+    return "date" not in _parse(rule)
+
+
+def _resolve(f: dict[str, str], anchor: dt.date | None, year: int | None) -> str | None:
+    value = _base_value(f, anchor, year)
+    if value is None:
+        return None
+    if "shift" in f or "time" in f:
+        if len(value) != 10:
+            return None if "shift" in f else value
+        day = dt.date.fromisoformat(value) + dt.timedelta(days=int(f.get("shift", "0")))
+        value = day.isoformat()
+        if "time" in f:
+            value += "T" + f["time"] + _offset(f.get("tz", ""), day, f["time"])
+    return value
+
+
+def _base_value(f: dict[str, str], anchor: dt.date | None, year: int | None) -> str | None:
+    if "date" in f:
+        return f["date"]
+    if "md" in f:
+        return _month_day(f, anchor, year)
+    if "m" in f:
+        return _month(int(f["m"]), f.get("dir", "past"), anchor, year)
+    if "dp" in f:
+        return _dateparser_value(f["dp"], anchor) if anchor else None
+    if anchor is None:
+        return None
+    if "wd" in f:
+        return _weekday(int(f["wd"]), f.get("dir", "past"), anchor).isoformat()
+    if "week" in f:
+        iso = (anchor + dt.timedelta(weeks=int(f["week"]))).isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if "month" in f:
+        index = anchor.year * 12 + anchor.month - 1 + int(f["month"])
+        return f"{index // 12}-{index % 12 + 1:02d}"
+    if "year" in f:
+        return str(anchor.year + int(f["year"]))
+    return (anchor + dt.timedelta(days=int(f.get("day", "0")))).isoformat()
+
+
+def _month_day(f: dict[str, str], anchor: dt.date | None, year: int | None) -> str | None:
+    month, day = (int(x) for x in f["md"].split("-"))
+    reference = anchor or (dt.date(year, 7, 1) if year else None)
+    if reference is None:
+        return None
+    spread = _WEEKDAY_YEARS if "wd" in f else (1 if anchor else 0)
+    candidates = []
+    for y in range(reference.year - spread, reference.year + spread + 1):
+        if day > calendar.monthrange(y, month)[1]:
+            continue
+        candidate = dt.date(y, month, day)
+        if "wd" in f and candidate.weekday() != int(f["wd"]):
+            continue
+        distance = abs(candidate - reference) if anchor else dt.timedelta(days=365 * abs(y - reference.year))
+        candidates.append((distance, candidate > reference, candidate))
+    if not candidates:
+        return _month_day({"md": f["md"]}, anchor, year) if "wd" in f else None
+    if anchor is not None and "wd" not in f:
+        candidates = _by_tense(candidates, f.get("dir", "past"), anchor)
+    return min(candidates)[2].isoformat()
+
+
+def _by_tense(
+    candidates: list[tuple[dt.timedelta, bool, dt.date]], direction: str, anchor: dt.date
+) -> list[tuple[dt.timedelta, bool, dt.date]]:
+    """Days told in the future tense lie ahead; in the past tense, behind unless that is too far."""
+    if direction == "future":
+        return [c for c in candidates if c[2] >= anchor] or candidates
+    recent = [c for c in candidates if c[2] <= anchor and c[0] <= _PAST_REACH]
+    return recent or candidates
+
+
+def _month(month: int, direction: str, anchor: dt.date | None, year: int | None) -> str | None:
+    if anchor is None:
+        return f"{year}-{month:02d}" if year else None
+    y = anchor.year
+    if direction == "future" and month < anchor.month:
+        y += 1
+    elif direction != "future" and month > anchor.month:
+        y -= 1
+    return f"{y}-{month:02d}"
+
+
+def _weekday(weekday: int, direction: str, anchor: dt.date) -> dt.date:
+    if direction in ("future", "next"):
+        ahead = (weekday - anchor.weekday()) % 7
+        return anchor + dt.timedelta(days=ahead or (7 if direction == "next" else 0))
+    back = (anchor.weekday() - weekday) % 7
+    return anchor - dt.timedelta(days=back or (7 if direction == "last" else 0))
+
+
+def _offset(zone: str, day: dt.date, clock: str) -> str:
+    if not zone or zone[0] in "+-":
+        return zone
+    try:
+        info = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    hour, minute = (int(x) for x in clock.split(":"))
+    delta = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=info).utcoffset()
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# ------------------------------------------------- languages without a table
+
+
+_PERIOD_LENGTH = {"year": 4, "month": 7, "week": 10, "day": 10, "time": 10}
+
+
+def _dateparser_value(spec: str, anchor: dt.date) -> str | None:
+    from dateparser.date import DateDataParser
+
+    language, _, phrase = spec.partition(":")
+    base = dt.datetime(anchor.year, anchor.month, anchor.day, 12)
+    data = DateDataParser(
+        languages=[language], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
+    ).get_date_data(phrase)
+    if data.date_obj is None:
+        return None
+    return data.date_obj.date().isoformat()[: _PERIOD_LENGTH.get(data.period or "day", 10)]
+
+
+def _dateparser_times(article: Article) -> list[TimeExpression]:
+    """Expressions found by dateparser's search, for a language that has no table."""
+    from dateparser.search import search_dates
+
+    text = article.clean_text
+    anchor, _ = parse_anchor(article.published)
+    probe = dt.date(2001, 1, 1)
+    try:
+        hits = search_dates(text, languages=[article.language]) or []
+    except (ValueError, KeyError):
+        return []
+    out: list[TimeExpression] = []
+    cursor = 0
+    for phrase, _ in hits:
+        start = text.find(phrase, cursor)
+        if start < 0 or not re.search(r"\w", phrase):
+            continue
+        cursor = start + len(phrase)
+        spec = f"{article.language}:{phrase}"
+        fixed = _dateparser_value(spec, probe)
+        if fixed is None:
+            continue
+        absolute = fixed == _dateparser_value(spec, dt.date(2011, 6, 15))
+        rule = f"date={fixed}" if absolute else f"dp={spec}"
+        value = _resolve(_parse(rule), anchor, None)
+        out.append(TimeExpression(start, cursor, phrase, value, rule))
+    return out
