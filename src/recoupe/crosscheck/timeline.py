@@ -1,0 +1,456 @@
+"""The timeline of a story: dated events merged across its sources, each with evidence.
+
+Many reports give only weekdays ("mercredi matin") and some give no publication
+date at all. :func:`infer_story_dates` dates such an article from its story: the
+anchor chosen is the one under which its relative expressions land on days that
+other reports date explicitly (weighted by how alike the sentences are), then the
+one after the dates it gives itself, then the one nearest the other reports'
+publication dates. :func:`build_timeline` resolves every expression against these
+anchors and merges events told by several sources on the same day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..annotate.dates import (
+    find_times,
+    inferred_note,
+    needs_anchor,
+    parse_anchor,
+    resolve_in_year,
+    resolve_rule,
+    rule_fields,
+)
+from ..annotate.sentences import split_sentences
+from ..records import Article, Evidence, Sentence, StoryInput, TimeExpression, TimelineEvent
+
+# An anchor is sought this many days after each day the story dates explicitly:
+# a report is published on the day of the last event it tells or in the week after.
+_ANCHOR_REACH = 7
+# A date at the very start of a text is its dateline or a metadata header, not an event.
+_DATELINE_WORDS = 3
+# An event is trimmed to its clauses when its sentence is longer than this (words).
+_LONG_SENTENCE = 45
+_MIN_CLAUSE_WORDS = 16
+_CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class _Read:
+    """One article with its sentences and time expressions."""
+
+    article: Article
+    sentences: list[Sentence]
+    times: list[TimeExpression]
+    published: dt.date | None
+    prefix: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A day the story dates: where, by which words, and in what context."""
+
+    article: str
+    text: str
+    tokens: frozenset[str]
+    relative: bool
+
+
+@dataclass(slots=True)
+class _Told:
+    """One dated clause of one article: a candidate event."""
+
+    article: str
+    order: int
+    value: str
+    start: int
+    end: int
+    text: str
+    tokens: frozenset[str]
+    explicit: bool
+    inferred: bool
+
+
+@dataclass(slots=True)
+class _Event:
+    members: list[_Told] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- reading
+
+
+def _read(story: StoryInput) -> list[_Read]:
+    out = []
+    for article in story.articles:
+        notes = story.annotations.get(article.id)
+        if notes is not None:
+            sentences, times = notes.sentences, notes.times
+        else:
+            sentences = split_sentences(article.clean_text, article.language)
+            times = find_times(article, sentences)
+        published, _ = parse_anchor(article.published)
+        prefix = _partial(article.published) or _dateline(article, times)
+        out.append(_Read(article, sentences, times, published, prefix))
+    return out
+
+
+def _partial(published: str | None) -> str | None:
+    match = re.match(r"\d{4}(?:-\d\d){0,2}", (published or "").strip())
+    return match.group() if match else None
+
+
+def _dateline(article: Article, times: list[TimeExpression]) -> str | None:
+    """The absolute date an article opens with, if any."""
+    for t in times:
+        if _in_dateline(article, t) and not needs_anchor(t.rule or "") and t.value:
+            return t.value[:10]
+    return None
+
+
+def _in_dateline(article: Article, t: TimeExpression) -> bool:
+    return len(_WORD.findall(article.clean_text[: t.start])) < _DATELINE_WORDS and t.start < 60
+
+
+def _sentence_of(read: _Read, t: TimeExpression) -> tuple[int, int]:
+    for s in read.sentences:
+        if s.start <= t.start < s.end:
+            return s.start, s.end
+    return t.start, t.end
+
+
+def _is_since(t: TimeExpression) -> bool:
+    return "since" in rule_fields(t.rule or "")
+
+
+# ---------------------------------------------------------------- similarity
+
+
+class _Similarity:
+    """Weighted word overlap of two passages; words frequent in the story weigh little."""
+
+    def __init__(self, passages: Iterable[frozenset[str]]) -> None:
+        counts: Counter[str] = Counter()
+        total = 0
+        for tokens in passages:
+            counts.update(tokens)
+            total += 1
+        self._idf = {t: math.log((1 + total) / (1 + n)) + 0.1 for t, n in counts.items()}
+
+    def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
+        if not a or not b:
+            return 0.0
+        weight = self._idf.get
+        shared = sum(weight(t, 1.0) ** 2 for t in a & b)
+        norms = sum(weight(t, 1.0) ** 2 for t in a) * sum(weight(t, 1.0) ** 2 for t in b)
+        return shared / math.sqrt(norms)
+
+
+def _tokens(text: str) -> frozenset[str]:
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return frozenset(w[:5] for w in _WORD.findall(plain) if len(w) > 3 and not w.isdigit())
+
+
+def _context_tokens(text: str, sentence: tuple[int, int], t: TimeExpression) -> frozenset[str]:
+    """Words of the sentence around ``t``, without the words of the date itself."""
+    return _tokens(text[sentence[0] : t.start] + " " + text[t.end : sentence[1]])
+
+
+# ---------------------------------------------------------------- inference
+
+
+def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
+    """Publication dates of the story's articles that have no full one: id -> (ISO date, how)."""
+    reads = _read(story)
+    undated = [r for r in reads if r.published is None]
+    if not undated:
+        return {}
+    years = _story_years(reads)
+    similarity = _Similarity(
+        _context_tokens(r.article.clean_text, _sentence_of(r, t), t) for r in reads for t in r.times
+    )
+    anchors = {r.article.id: r.published for r in reads if r.published is not None}
+    guesses: dict[str, tuple[dt.date, str]] = {}
+    for _ in range(len(undated) + 1):
+        current = anchors | {k: v[0] for k, v in guesses.items()}
+        known = _known_days(reads, current, years)
+        fresh = {}
+        for read in undated:
+            guess = _guess(read, known, anchors, years, similarity)
+            if guess is not None:
+                fresh[read.article.id] = guess
+        if fresh == guesses:
+            break
+        guesses = fresh
+    return {k: (d.isoformat(), how) for k, (d, how) in guesses.items()}
+
+
+def _story_years(reads: list[_Read]) -> list[int]:
+    """Years an undated day and month may belong to, the likeliest first."""
+    published: Counter[int] = Counter()
+    mentioned: Counter[int] = Counter()
+    for r in reads:
+        if r.prefix:
+            published[int(r.prefix[:4])] += 1
+        for t in r.times:
+            if t.value and len(t.value) >= 7 and not needs_anchor(t.rule or "") and not _is_since(t):
+                mentioned[int(t.value[:4])] += 1
+    ordered = sorted(published, key=lambda y: (-published[y], -y))
+    ordered += sorted(set(mentioned) - set(published), key=lambda y: (-mentioned[y], -y))
+    return ordered
+
+
+def _value(t: TimeExpression, anchor: dt.date | None, years: list[int]) -> str | None:
+    """The value of ``t`` under ``anchor``, or from the story's years when it needs only a year."""
+    rule = t.rule or ""
+    if anchor is not None and rule:
+        return resolve_rule(rule, anchor)
+    if t.value:
+        return t.value
+    fields = rule_fields(rule)
+    if "md" not in fields and "m" not in fields:
+        return None
+    for year in years:
+        value = resolve_in_year(rule, year)
+        if value and value.startswith(str(year)):
+            return value
+    return None
+
+
+def _known_days(
+    reads: list[_Read], anchors: dict[str, dt.date], years: list[int]
+) -> dict[dt.date, list[_Known]]:
+    known: dict[dt.date, list[_Known]] = {}
+    for r in reads:
+        anchor = anchors.get(r.article.id)
+        for t in r.times:
+            if _is_since(t) or _in_dateline(r.article, t):
+                continue
+            value = _value(t, anchor, years)
+            if value is None or len(value) < 10:
+                continue
+            relative = needs_anchor(t.rule or "") and "md" not in rule_fields(t.rule or "")
+            tokens = _context_tokens(r.article.clean_text, _sentence_of(r, t), t)
+            day = dt.date.fromisoformat(value[:10])
+            known.setdefault(day, []).append(_Known(r.article.id, t.text, tokens, relative))
+    return known
+
+
+def _guess(
+    read: _Read,
+    known: dict[dt.date, list[_Known]],
+    anchors: dict[str, dt.date],
+    years: list[int],
+    similarity: _Similarity,
+) -> tuple[dt.date, str] | None:
+    me = read.article.id
+    text = read.article.clean_text
+    relative = []
+    own: list[tuple[dt.date, str]] = []
+    for t in read.times:
+        if _is_since(t) or not t.rule:
+            continue
+        fields = rule_fields(t.rule)
+        if needs_anchor(t.rule) and "md" not in fields:
+            if any(k in fields for k in ("wd", "day")):
+                relative.append((t, _context_tokens(text, _sentence_of(read, t), t)))
+            continue
+        value = _value(t, None, years)
+        if value and len(value) >= 10 and fields.get("dir") != "future":
+            own.append((dt.date.fromisoformat(value[:10]), t.text))
+    others = [d for k, d in anchors.items() if k != me]
+    evidence = {day: [k for k in entries if not (k.article == me and k.relative)] for day, entries in known.items()}
+    evidence = {day: entries for day, entries in evidence.items() if entries}
+    seeds = set(evidence) | set(others)
+    candidates = {s + dt.timedelta(days=k) for s in seeds for k in range(_ANCHOR_REACH + 1)}
+    if read.prefix:
+        candidates = {c for c in candidates if c.isoformat().startswith(read.prefix)}
+    if not candidates:
+        return None
+
+    def support(anchor: dt.date) -> tuple[float, list[str]]:
+        score, why = 0.0, []
+        for t, tokens in relative:
+            value = resolve_rule(t.rule or "", anchor)
+            entries = evidence.get(dt.date.fromisoformat(value[:10])) if value else None
+            if not entries:
+                continue
+            best = max(entries, key=lambda k: similarity(tokens, k.tokens))
+            score += 1.0 + similarity(tokens, best.tokens)
+            why.append(f"'{t.text}' = '{best.text}' ({best.article})")
+        return score, why
+
+    def key(anchor: dt.date) -> tuple[float, int, int, int, int]:
+        return (
+            support(anchor)[0],
+            sum(day <= anchor for day, _ in own),
+            -min((abs((anchor - d).days) for d in others), default=0),
+            len(evidence.get(anchor, ())),
+            -anchor.toordinal(),
+        )
+
+    best = max(candidates, key=key)
+    score, why = support(best)
+    if score:
+        how = "inferred from the story: " + "; ".join(list(dict.fromkeys(why))[:3])
+    elif own:
+        latest = max(own)
+        how = f"inferred: on or after the latest date it gives itself, '{latest[1]}'"
+    elif others:
+        how = "inferred from the publication dates of the other articles of the story"
+    else:
+        how = "inferred: the day the story dates most often"
+    return best, how
+
+
+# ----------------------------------------------------------------- timeline
+
+
+def build_timeline(
+    story: StoryInput, *, inferred: dict[str, tuple[str, str]] | None = None, similarity: float = 0.2
+) -> list[TimelineEvent]:
+    """Dated events of the story in date order, merged across sources, each with its evidence.
+
+    ``inferred`` gives publication dates for undated articles (computed when not
+    given); an event whose date rests only on such an inferred date says so.
+    ``similarity`` is the weighted word overlap above which two sources telling
+    something on the same day are taken to tell the same event.
+    """
+    reads = _read(story)
+    if inferred is None:
+        inferred = infer_story_dates(story)
+    years = _story_years(reads)
+    told: list[_Told] = []
+    for order, r in enumerate(reads):
+        guess = inferred.get(r.article.id)
+        anchor = r.published or (dt.date.fromisoformat(guess[0]) if guess else None)
+        told.extend(_told(r, order, anchor, r.published is None and guess is not None, years))
+    alike = _Similarity(t.tokens for t in told)
+    events: list[_Event] = []
+    for item in sorted(told, key=lambda t: (not t.explicit, t.order, t.start)):
+        scored = [
+            (max(alike(item.tokens, m.tokens) for m in e.members), i)
+            for i, e in enumerate(events)
+            if _day(e.members[0].value) == _day(item.value)
+        ]
+        score, home = max(scored, default=(0.0, -1))
+        if score < similarity:
+            events.append(_Event([item]))
+        else:
+            events[home].members.append(item)
+    languages = Counter(r.article.language for r in reads)
+    note = inferred_note(languages.most_common(1)[0][0]) if languages else ""
+    timeline = [_event(e, note) for e in events]
+    return sorted(timeline, key=lambda e: (_period_start(e.date), len(e.date), e.text))
+
+
+def _told(
+    read: _Read, order: int, anchor: dt.date | None, anchor_inferred: bool, years: list[int]
+) -> list[_Told]:
+    """The dated clauses of one article, the most precise value kept per sentence and day."""
+    text = read.article.clean_text
+    dated: list[tuple[TimeExpression, str]] = []
+    for t in read.times:
+        if _is_since(t) or _in_dateline(read.article, t):
+            continue
+        value = _value(t, anchor, years) if needs_anchor(t.rule or "") else t.value
+        if value:
+            dated.append((t, value))
+    best: dict[tuple[tuple[int, int], str], tuple[TimeExpression, str]] = {}
+    for t, value in dated:
+        slot = (_sentence_of(read, t), _day(value))
+        if slot not in best or len(value) > len(best[slot][1]):
+            best[slot] = (t, value)
+    out = []
+    for (sentence, day), (t, value) in best.items():
+        others = [u for u, v in dated if _day(v) != day and _sentence_of(read, u) == sentence]
+        start, end = _clause(text, sentence, t, others)
+        words = len(_WORD.findall(text[start:end])) - len(_WORD.findall(t.text))
+        if words < 3:
+            continue
+        relies = needs_anchor(t.rule or "")
+        written = not relies or "md" in rule_fields(t.rule or "")
+        out.append(
+            _Told(
+                article=read.article.id,
+                order=order,
+                value=value,
+                start=start,
+                end=end,
+                text=text[start:end],
+                tokens=_tokens(text[start : t.start] + " " + text[t.end : end]),
+                explicit=written,
+                inferred=relies and anchor_inferred and not _fixed_by_prefix(t, value, read.prefix),
+            )
+        )
+    return out
+
+
+def _fixed_by_prefix(t: TimeExpression, value: str, prefix: str | None) -> bool:
+    """Whether the known part of a partial publication date alone gives ``value``."""
+    return bool(prefix) and resolve_in_year(t.rule or "", int(str(prefix)[:4])) == value
+
+
+def _clause(
+    text: str, sentence: tuple[int, int], t: TimeExpression, others: list[TimeExpression]
+) -> tuple[int, int]:
+    """The part of the sentence that tells what happened at ``t``: whole when short and single-dated."""
+    s, e = sentence
+    if not others and len(_WORD.findall(text[s:e])) <= _LONG_SENTENCE:
+        return s, e
+    cuts = [s] + [m.end() for m in _CLAUSE.finditer(text, s, e)] + [e]
+    pieces = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+    index = next(i for i, (a, b) in enumerate(pieces) if a <= t.start < b or b == e)
+    lo = hi = index
+
+    def free(i: int) -> bool:
+        a, b = pieces[i]
+        return not any(a <= u.start < b for u in others)
+
+    while len(_WORD.findall(text[pieces[lo][0] : pieces[hi][1]])) < _MIN_CLAUSE_WORDS:
+        if lo > 0 and free(lo - 1):
+            lo -= 1
+        elif hi < len(pieces) - 1 and free(hi + 1):
+            hi += 1
+        else:
+            break
+    start, end = pieces[lo][0], pieces[hi][1]
+    while start < end and not text[start].isalnum() and text[start] not in "«“\"'":
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:(—–-"):
+        end -= 1
+    return start, end
+
+
+def _day(value: str) -> str:
+    return value[:10]
+
+
+def _event(event: _Event, note: str) -> TimelineEvent:
+    members = event.members
+    values = [m.value for m in members]
+    precise = max(values, key=lambda v: (len(v), values.count(v)))
+    date = precise if all(precise.startswith(v) for v in values) else _day(precise)
+    lead = min(members, key=lambda m: (not m.explicit, m.inferred, len(m.text)))
+    text = lead.text
+    if all(m.inferred for m in members) and note:
+        text = f"{text} {note}"
+    spans = dict.fromkeys((m.article, m.start, m.end, m.text) for m in sorted(members, key=lambda m: m.order))
+    return TimelineEvent(date=date, text=text, evidence=[Evidence(*span) for span in spans])
+
+
+def _period_start(value: str) -> dt.date:
+    week = re.match(r"(\d{4})-W(\d\d)", value)
+    if week:
+        return dt.date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+    parts = [int(p) for p in re.findall(r"\d+", value[:10])]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
