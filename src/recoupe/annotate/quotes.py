@@ -1,0 +1,733 @@
+"""Direct quotations of one article: the words inside the marks, the cue, the speaker.
+
+Quotation marks are paired with a stack, so nested marks stay inside their outer
+quotation, a quotation continued over paragraphs (the next paragraph reopens the
+mark) stays one, and a stray mark is ignored. Two quotations separated only by an
+incise ("“A,” he said, “B.”") are kept as one. The cue is searched in this order:
+right after the quotation, before it in its sentence, later in its sentence,
+"selon X" / "according to X", inside the quotation (French incise); a quotation
+standing alone takes the speaker of the sentence before it. Pronouns, inversions
+("a-t-il ajouté"), "M. Kim" and role phrases are resolved inside the article; a
+role the article does not resolve is kept in ``speaker_role`` for the story.
+
+Language knowledge lives in ``lang/quotes/<language>.toml``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from ..langdata import load_table
+from ..records import Article, Mention, Quotation, Sentence
+from ..settings import AnnotateSettings
+
+_SPACES = " \t\u00a0\u202f\u2009"
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*\.?"
+_GAP = r"[ \t\u00a0]+"
+_NAME = rf"{_CAP}(?:{_GAP}(?:(?:de|du|van|von|der|den|bin|ben|al|da|di|del|la|le){_GAP})?{_CAP})*"
+_NAME_RE = re.compile(_NAME)
+_CUT = re.compile(r"[,;:!?()«»“”„\"\n]|\.(?:\s|$)")
+_FUNCTION = frozenset({"de", "du", "des", "d", "la", "le", "l", "les", "of", "the", "a", "an", "et", "and"})
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe: for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _alt(words: Iterable[str]) -> str:
+    forms = sorted({w for w in words if w}, key=len, reverse=True)
+    if not forms:
+        return "(?!)"
+    parts = []
+    for form in forms:
+        escaped = re.escape(form).replace(r"\ ", r"\s+")
+        parts.append(re.sub(r"['’]", "['’]", escaped))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteTable:
+    """The compiled quotation table of one language."""
+
+    closers: dict[str, str]
+    min_words: int
+    verb_re: re.Pattern[str]
+    prep_re: re.Pattern[str]
+    topic_re: re.Pattern[str]
+    pronoun_re: re.Pattern[str]
+    pronoun_end_re: re.Pattern[str]
+    plural: frozenset[str]
+    det_re: re.Pattern[str]
+    honorific_re: re.Pattern[str]
+    tail_re: re.Pattern[str]
+    aux_words: frozenset[str]
+    gerunds: frozenset[str]
+    oblique: frozenset[str]
+    stops: frozenset[str]
+    anaphors: tuple[str, ...]
+    work_nouns: frozenset[str]
+    roles: tuple[tuple[str, str], ...]
+
+
+@cache
+def quote_table(language: str) -> QuoteTable | None:
+    """The table for ``language``, or None when recoupe has none for it."""
+    data = load_table("quotes", language)
+    if not data.get("pairs"):
+        return None
+    flags = re.IGNORECASE
+    aux, inv, adv = _alt(data["auxiliaries"]), _alt(data["inversions"]), _alt(data["adverbs"])
+    verb = _alt([*data["participles"], *data["gerunds"]])
+    singular = data["pronouns_singular"]
+    plural = data["pronouns_plural"]
+    pronouns = _alt([*singular, *plural])
+    return QuoteTable(
+        closers={opener: closer for opener, closer in data["pairs"]},
+        min_words=int(data["min_words"]),
+        verb_re=re.compile(
+            rf"(?<![\w\-’'])(?:(?P<aux>{aux})(?P<inv1>{inv})?(?:\s*,?\s+(?:{adv})\s*,?)*\s+)?"
+            rf"(?P<verb>{verb})(?P<inv2>{inv})?(?![\w])",
+            flags,
+        ),
+        prep_re=re.compile(rf"(?<![\w])(?P<verb>{_alt(data['prepositions'])})(?![\w])", flags),
+        topic_re=re.compile(rf"^\s*(?P<verb>{_alt(data['topic_cues'])})\s+(?P<np>[^,]{{2,80}}),\s*$", flags),
+        pronoun_re=re.compile(rf"{pronouns}(?![\w\-])", flags),
+        pronoun_end_re=re.compile(rf"(?:^|(?<=[\s'’]))(?P<p>{pronouns})$", flags),
+        plural=frozenset(fold(p) for p in plural),
+        det_re=re.compile(rf"(?:{_alt(data['determiners'])})(?:\s+|(?<=['’]))", flags),
+        honorific_re=re.compile(rf"(?:{_alt(data['honorifics'])})(?=\s)"),
+        tail_re=re.compile(rf"(?:^|[\s,])(?:{adv}|{aux})$", flags),
+        aux_words=frozenset(fold(w) for w in data["auxiliaries"] if " " not in w),
+        gerunds=frozenset(fold(w) for w in data["gerunds"]),
+        oblique=frozenset(fold(w).rstrip("'") for w in data["oblique"]),
+        stops=frozenset(fold(w) for w in data["stops"]),
+        anaphors=tuple(fold(a) for a in data["anaphors"]),
+        work_nouns=frozenset(fold(w) for w in data["work_nouns"]),
+        roles=tuple(
+            sorted(
+                ((fold(noun), group) for group, nouns in data["roles"].items() for noun in nouns),
+                key=lambda item: len(item[0]),
+                reverse=True,
+            )
+        ),
+    )
+
+
+# ----------------------------------------------------------------------- marks
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    open: int
+    after: int
+    start: int
+    end: int
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _SPACES):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACES):
+        end -= 1
+    return start, end
+
+
+def _segments(text: str, table: QuoteTable) -> list[_Segment]:
+    """Top-level quoted segments; one left open ends with its paragraph."""
+    closers = table.closers
+    closing = set(closers.values())
+    found: list[_Segment] = []
+    stack: list[str] = []
+    first = 0
+
+    def close_at(inner_end: int, after: int) -> None:
+        start, end = _strip_span(text, first + 1, inner_end)
+        if end > start:
+            found.append(_Segment(first, after, start, end))
+        stack.clear()
+
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\n" and stack:
+            j = i
+            while j < len(text) and (text[j].isspace() or text[j] in _SPACES):
+                j += 1
+            if j < len(text) and text[j] == stack[0]:
+                del stack[1:]
+                i = j + 1
+                continue
+            close_at(i, i)
+        elif stack and closers[stack[-1]] == c:
+            stack.pop()
+            if not stack:
+                close_at(i, i + 1)
+        elif c in closers and (c not in closing or _opens(text, i)):
+            if not stack:
+                first = i
+            stack.append(c)
+        elif c in closing:
+            depth = next((k for k in range(len(stack) - 1, -1, -1) if closers[stack[k]] == c), None)
+            if depth == 0:
+                close_at(i, i + 1)
+            elif depth is not None:
+                del stack[depth:]
+        i += 1
+    if stack:
+        close_at(len(text), len(text))
+    return found
+
+
+def _opens(text: str, i: int) -> bool:
+    """A mark that both opens and closes opens after a space or an opening sign."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-/:" + _SPACES
+
+
+# ---------------------------------------------------------------- noun phrases
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleHolder:
+    """A person the text names together with a role ("le président russe, Vladimir Poutine")."""
+
+    name: str
+    start: int
+    end: int
+    role: str
+    group: str
+
+
+def role_group(phrase: str, table: QuoteTable) -> tuple[str, str] | None:
+    """The (role noun, group) a phrase designates, the longest role noun first."""
+    folded = fold(phrase)
+    for noun, group in table.roles:
+        if re.search(rf"(?<![\w\-]){re.escape(noun)}s?(?![\w\-])", folded):
+            return noun, group
+    return None
+
+
+def role_modifiers(phrase: str, noun: str) -> frozenset[str]:
+    """Content words of a role phrase besides its role noun: "russe", "kremlin"."""
+    words = re.findall(r"[\w\-]+", fold(phrase).replace(noun, " "))
+    return frozenset(w[:4] for w in words if len(w) >= 3 and w not in _FUNCTION)
+
+
+def rank_role_holders(role: str, holders: Sequence[RoleHolder], table: QuoteTable) -> list[RoleHolder]:
+    """Holders that fit a role phrase, best first; empty when none fits for sure.
+
+    A holder fits when its role is of the same group and shares a modifier
+    ("chef de l'État russe" ~ "président russe"); with no modifier to compare, the
+    role fits only when one person holds roles of that group.
+    """
+    found = role_group(role, table)
+    if found is None:
+        return []
+    noun, group = found
+    same = [h for h in holders if h.group == group]
+    wanted = role_modifiers(role, noun)
+    if not wanted:
+        names = {fold(h.name) for h in same}
+        return same[:1] if len(names) == 1 else []
+    scored = []
+    for holder in same:
+        holder_noun = role_group(holder.role, table)
+        have = role_modifiers(holder.role, holder_noun[0] if holder_noun else "")
+        score = len(wanted & have)
+        if score:
+            scored.append((score, holder))
+    scored.sort(key=lambda item: -item[0])
+    return [holder for _, holder in scored]
+
+
+def _function_words(table: QuoteTable) -> frozenset[str]:
+    return table.stops | _FUNCTION
+
+
+class _Article:
+    """What resolving speakers needs to know about one article."""
+
+    def __init__(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[Mention],
+        segments: Sequence[_Segment],
+        table: QuoteTable,
+    ) -> None:
+        self.text = text
+        self.table = table
+        self.sentences = sorted(sentences, key=lambda s: s.start)
+        self.starts = [s.start for s in self.sentences]
+        self.quoted = [(s.start, s.end) for s in segments]
+        self.persons = self._persons(mentions)
+        self.holders = role_holders(text, [(p.start, p.end) for p in self.persons], table)
+        self.history: list[tuple[int, str | None, int | None, int | None, str | None]] = []
+
+    def inside_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quoted, (pos, len(self.text) + 1)) - 1
+        return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def _persons(self, mentions: Sequence[Mention]) -> list[_Person]:
+        people = [_Person(m.start, m.end, m.text) for m in mentions if m.type == "person"]
+        if not mentions:
+            people = self._guess_names()
+        return sorted((p for p in people if not self.inside_quote(p.start)), key=lambda p: p.start)
+
+    def _guess_names(self) -> list[_Person]:
+        """Names by capitalisation when no recogniser ran: two capitalised words or a title and one."""
+        people = []
+        for match in _NAME_RE.finditer(self.text):
+            start, end = _trim_name(self.text, match.start(), match.end(), self.table)
+            words = self.text[start:end].split()
+            titled = self.table.honorific_re.search(self.text[max(0, start - 12) : start] + " ") is not None
+            if len(words) >= 2 or (words and titled):
+                people.append(_Person(start, end, self.text[start:end]))
+        return people
+
+    # ------------------------------------------------------------- boundaries
+
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        return start, len(self.text) if end < 0 else end
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        para = self.paragraph(pos)
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.sentences[i].end >= pos:
+            return max(self.sentences[i].start, para[0]), min(self.sentences[i].end, para[1])
+        return para
+
+    # ------------------------------------------------------------ resolution
+
+    def oblique(self, start: int) -> bool:
+        """Whether a name is a complement ("avec Kim", "to Smith"), not a subject."""
+        before = self.text[max(0, start - 40) : start]
+        before = self.table.honorific_re.sub(" ", before + " ").rstrip()
+        words = re.findall(r"[\w’'\-]+['’]?|[^\w\s]", before)
+        if not words:
+            return False
+        return fold(words[-1]).rstrip("'") in self.table.oblique
+
+    def expand(self, surface: str, start: int, end: int) -> tuple[str, int, int]:
+        """The fullest earlier form of a name ("Kim" -> "Kim Jong Un")."""
+        tokens = set(re.split(r"[\s\-]+", fold(surface)))
+        longer = [p for p in self.persons if tokens < set(re.split(r"[\s\-]+", fold(p.surface)))]
+        if not longer:
+            return surface, start, end
+        counts = Counter(fold(p.surface) for p in longer)
+        best = max(longer, key=lambda p: (p.start < start, counts[fold(p.surface)], -abs(p.start - start)))
+        return best.surface, best.start, best.end
+
+    def antecedent(self, pos: int) -> tuple[str | None, int | None, int | None, str | None]:
+        """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier subject."""
+        best: tuple[int, tuple[str | None, int | None, int | None, str | None]] | None = None
+        for at, speaker, s_start, s_end, role in self.history:
+            if at < pos and speaker is not None and (best is None or at > best[0]):
+                best = (at, (speaker, s_start, s_end, role))
+        for person in self.persons:
+            if person.start >= pos:
+                break
+            if not self.oblique(person.start) and (best is None or person.start > best[0]):
+                best = (person.start, (*self.expand(person.surface, person.start, person.end), None))
+        return best[1] if best else (None, None, None, None)
+
+    def resolve(self, phrase: _Phrase) -> tuple[str | None, int | None, int | None, str | None]:
+        surface = self.text[phrase.start : phrase.end]
+        if phrase.kind == "name":
+            return (*self.expand(surface, phrase.start, phrase.end), None)
+        if phrase.kind == "pronoun":
+            if fold(surface) in self.table.plural:
+                return None, None, None, None
+            return self.antecedent(phrase.start)
+        if phrase.kind == "anaphor":
+            return self.antecedent(phrase.start)
+        if phrase.kind == "role":
+            ranked = rank_role_holders(surface, self.holders, self.table)
+            if ranked:
+                holder = ranked[0]
+                return (*self.expand(holder.name, holder.start, holder.end), surface)
+            return None, None, None, surface
+        start = phrase.start + _det_length(surface, self.table)
+        return self.text[start : phrase.end], start, phrase.end, None
+
+
+def _det_length(surface: str, table: QuoteTable) -> int:
+    match = table.det_re.match(surface)
+    return match.end() if match else 0
+
+
+def _trim_name(text: str, start: int, end: int, table: QuoteTable) -> tuple[int, int]:
+    """Drop titles and capitalised function words in front ("Selon Washington", "M. Kim")
+    and a final full stop."""
+    functions = _function_words(table)
+    while True:
+        match = re.match(r"[\w’'\-\.]+\s+", text[start:end])
+        if not match or not (
+            fold(match.group().strip()).strip(".'") in functions or table.honorific_re.match(match.group())
+        ):
+            break
+        start += match.end()
+    if text[start:end].endswith(".") and len(text[start:end].split()[-1]) > 2:
+        end -= 1
+    return start, end
+
+
+def role_holders(text: str, names: Sequence[tuple[int, int]], table: QuoteTable) -> list[RoleHolder]:
+    """Names given with a role right before ("le porte-parole X") or after (", le porte-parole,")."""
+    holders = []
+    for start, end in names:
+        name = text[start:end]
+        left = text[max(0, start - 90) : start]
+        cut = max(left.rfind(c) for c in ";:!?()«»“”\"\n")
+        left = left[cut + 1 :]
+        left = re.sub(r"[\s,.]+$", "", left)
+        role = _role_at_end(left, table)
+        if role is None:
+            right = re.match(r"\s*,\s*([^,;:!?()«»“”\"\n]{3,80})[,.;]", text[end : end + 100])
+            role = right.group(1) if right and role_group(right.group(1), table) else None
+        if role is not None:
+            found = role_group(role, table)
+            if found:
+                holders.append(RoleHolder(name, start, end, role.strip(), found[1]))
+    return holders
+
+
+def _role_at_end(left: str, table: QuoteTable) -> str | None:
+    """The role phrase that ends ``left``, from its determiner or its role noun."""
+    tail = " ".join(left.split()[-8:])
+    found = role_group(tail, table)
+    if found is None:
+        return None
+    functions = _function_words(table) - _FUNCTION
+    starts = [m.start() for m in table.det_re.finditer(tail) if m.start() == 0 or not tail[m.start() - 1].isalpha()]
+    position = fold(tail).rfind(found[0])
+    for start in [*starts, max(0, position)]:
+        candidate = tail[start:]
+        words = candidate.split()
+        if (
+            role_group(candidate, table)
+            and len(words) <= 7
+            and not table.verb_re.search(candidate)
+            and not any(fold(w).strip(".,'") in functions | table.aux_words for w in words[1:])
+        ):
+            return candidate
+    return None
+
+
+def _classify(text: str, start: int, end: int, table: QuoteTable, persons: Sequence[_Person]) -> _Phrase:
+    surface = text[start:end]
+    folded = fold(surface)
+    if any(folded == a or folded.endswith(" " + a) for a in table.anaphors):
+        return _Phrase(start, end, "anaphor")
+    body = start + _det_length(surface, table)
+    if role_group(surface, table):
+        inside = [p for p in persons if start <= p.start and p.end <= end]
+        if inside:
+            return _Phrase(inside[-1].start, inside[-1].end, "name")
+        for match in _NAME_RE.finditer(text, body, end):
+            before = fold(text[body : match.start()]).split()
+            if match.end() == end and before and before[-1].rstrip("'") not in _FUNCTION:
+                return _Phrase(match.start(), match.end(), "name")
+        return _Phrase(start, end, "role")
+    if text[body : body + 1].isupper():
+        return _Phrase(body, end, "name")
+    return _Phrase(start, end, "other")
+
+
+def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
+    """The speaker phrase that starts at ``pos`` (after a cue: "a déclaré le porte-parole")."""
+    text, table = art.text, art.table
+    while pos < limit and text[pos] in _SPACES + "\n":
+        pos += 1
+    chunk = text[pos:limit]
+    match = table.pronoun_re.match(chunk)
+    if match:
+        return _Phrase(pos, pos + match.end(), "pronoun")
+    det = table.det_re.match(chunk)
+    if det is None:
+        name = _NAME_RE.match(chunk)
+        if name is None:
+            return None
+        start, end = _trim_name(text, pos + name.start(), pos + name.end(), table)
+        return _Phrase(start, end, "name") if end > start else None
+    cut = _CUT.search(chunk)
+    chunk = chunk[: cut.start() if cut else len(chunk)]
+    end = pos + det.end()
+    for count, word in enumerate(re.finditer(r"\S+", chunk[det.end() :])):
+        if count >= 8 or fold(word.group()).strip(".,'") in table.stops:
+            break
+        end = pos + det.end() + word.end()
+    if end == pos + det.end():
+        return None
+    return _classify(text, pos, end, table, art.persons)
+
+
+def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
+    """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
+    text, table = art.text, art.table
+    left = text[lo:hi]
+    while True:
+        left = left.rstrip(_SPACES + "\n,")
+        tail = table.tail_re.search(left)
+        if not tail or not tail.group().strip(" ,"):
+            break
+        left = left[: tail.start()]
+    if not left:
+        return None
+    end = lo + len(left)
+    pronoun = table.pronoun_end_re.search(left)
+    if pronoun:
+        return _Phrase(lo + pronoun.start("p"), end, "pronoun")
+    functions = _function_words(table)
+    for name in _NAME_RE.finditer(left):
+        if name.end() in (len(left), len(left) - 1):
+            start, stop = _trim_name(text, lo + name.start(), lo + name.end(), table)
+            if stop > start and not art.oblique(start):
+                return _Phrase(start, stop, "name")
+    for det in table.det_re.finditer(left, max(0, len(left) - 80)):
+        if det.start() and left[det.start() - 1].isalpha():
+            continue
+        phrase = left[det.start() :]
+        words = phrase.split()
+        if _CUT.search(phrase) or len(words) > 9 or any(fold(w).strip("'") in table.stops for w in words[1:]):
+            continue
+        appositive = re.search(rf"({_NAME})\s*,\s*$", left[: det.start()])
+        if appositive:
+            return _Phrase(lo + appositive.start(1), lo + appositive.end(1), "name")
+        return _classify(text, lo + det.start(), end, table, art.persons)
+    tokens = list(re.finditer(r"[\w\-]+", left))
+    if tokens and role_group(tokens[-1].group(), table):
+        first = tokens[-2] if len(tokens) > 1 and fold(tokens[-2].group()) not in functions else tokens[-1]
+        return _Phrase(lo + first.start(), end, "role")
+    return None
+
+
+# ----------------------------------------------------------------- attribution
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    cue: tuple[int, int] | None
+    phrase: _Phrase | None
+
+
+def _cue_phrase(
+    art: _Article, verb: re.Match[str], base: int, left: tuple[int, int], limit: int, *, cover: bool
+) -> _Phrase | None:
+    """The speaker of a cue verb: an inversion, the subject ending ``left``, or the phrase after it.
+
+    With ``cover`` the subject must fill ``left`` (the words between a quotation
+    and its cue can only be the speaker: "», Poutine a déclaré").
+    """
+    inversion = verb.group("inv1") or verb.group("inv2")
+    if inversion:
+        name = "inv1" if verb.group("inv1") else "inv2"
+        start = base + verb.end(name) - len(inversion.lstrip("-t").lstrip("-"))
+        return _Phrase(start, base + verb.end(name), "pronoun")
+    lo, hi = left
+    if fold(verb.group("verb")) in art.table.gerunds and art.text[lo:hi].rstrip(_SPACES + "\n").endswith(","):
+        return None
+    if art.text[lo:hi].strip(_SPACES + "\n,;:—–-()"):
+        subject = _phrase_before(art, lo, hi)
+        if subject is None or not cover:
+            return subject
+        return None if art.text[lo : subject.start].strip(_SPACES + "\n,;:—–-()") else subject
+    return _phrase_after(art, base + verb.end(), limit)
+
+
+def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match[str]]:
+    return list(art.table.verb_re.finditer(art.text[lo:hi]))
+
+
+def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
+    """Find the cue and speaker phrase of a quotation whose sentence context is [lo, hi)."""
+    text = art.text
+    post = seg.after
+    for verb in _verbs(art, post, hi):
+        at = post + verb.start()
+        clause = post + max(text.rfind(c, post, at) - post for c in ",;—(") if verb.start() else post
+        adjacent = not text[post:at].strip(_SPACES + "\n,;:—–-()") or clause == post
+        phrase = _cue_phrase(art, verb, post, (max(clause, post), at), hi, cover=True)
+        if phrase is not None and adjacent and at - post < 120:
+            return _Attribution((at, post + verb.end()), phrase)
+        break
+    for verb in reversed(_verbs(art, lo, seg.open)):
+        at = lo + verb.start()
+        phrase = _cue_phrase(art, verb, lo, (lo, at), seg.open, cover=False)
+        if phrase is not None:
+            return _Attribution((at, lo + verb.end()), phrase)
+    for verb in _verbs(art, post, hi):
+        at = post + verb.start()
+        clause = max(text.rfind(c, post, at) for c in ",;—(")
+        if clause < post:
+            continue
+        phrase = _cue_phrase(art, verb, post, (clause + 1, at), hi, cover=True)
+        if phrase is not None:
+            return _Attribution((at, post + verb.end()), phrase)
+    topic = art.table.topic_re.match(text[lo : seg.open])
+    if topic:
+        phrase = _phrase_after(art, lo + topic.start("np"), lo + topic.end("np"))
+        if phrase is not None:
+            return _Attribution((lo + topic.start("verb"), lo + topic.end("verb")), phrase)
+    preps = [(seg.open - (lo + m.end()), lo, m) for m in art.table.prep_re.finditer(text[lo : seg.open])]
+    preps += [(post + m.start() - post, post, m) for m in art.table.prep_re.finditer(text[post:hi])]
+    for _, base, prep in sorted(preps, key=lambda item: item[0]):
+        phrase = _phrase_after(art, base + prep.end(), hi if base == post else seg.open)
+        if phrase is not None:
+            return _Attribution((base + prep.start(), base + prep.end()), phrase)
+    for verb in _verbs(art, seg.start, seg.end):
+        at = seg.start + verb.start()
+        before = text[seg.start : at].rstrip(_SPACES)
+        if before.endswith(",") and (verb.group("inv1") or verb.group("inv2")):
+            phrase = _cue_phrase(art, verb, seg.start, (at, at), seg.end, cover=True)
+            return _Attribution((at, seg.start + verb.end()), phrase)
+    return _Attribution(None, None)
+
+
+def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, int | None, str | None]:
+    """A quotation standing alone continues the speaker of the sentence before it."""
+    if lo == 0:
+        return None, None, None, None
+    prev_lo, prev_hi = art.sentence(max(0, lo - 2))
+    if prev_hi > lo or prev_lo >= lo:
+        return None, None, None, None
+    for at, speaker, s_start, s_end, role in reversed(art.history):
+        if prev_lo <= at < lo and (speaker or role):
+            return speaker, s_start, s_end, role
+    for verb in reversed(_verbs(art, prev_lo, prev_hi)):
+        at = prev_lo + verb.start()
+        if art.inside_quote(at):
+            continue
+        phrase = _cue_phrase(art, verb, prev_lo, (prev_lo, at), prev_hi, cover=False)
+        if phrase is not None:
+            return art.resolve(phrase)
+    return None, None, None, None
+
+
+# ------------------------------------------------------------------ quotations
+
+
+def _is_quotation(text: str, seg: _Segment, table: QuoteTable) -> bool:
+    words = [w for w in text[seg.start : seg.end].split() if any(c.isalnum() for c in w)]
+    if len(words) < table.min_words:
+        return False
+    before = re.findall(r"[\w\-]+", text[max(0, seg.open - 30) : seg.open])
+    return not (before and fold(before[-1]) in table.work_nouns)
+
+
+def _incise_groups(art: _Article, segments: list[_Segment]) -> list[list[_Segment]]:
+    """Join quotations separated only by a cue clause ("“A,” he said, “B.”")."""
+    groups: list[list[_Segment]] = []
+    for seg in segments:
+        if groups:
+            prev = groups[-1][-1]
+            between = art.text[prev.after : seg.open]
+            verbs = _verbs(art, prev.after, seg.open)
+            if (
+                "\n" not in between
+                and len(between) < 80
+                and len(verbs) == 1
+                and re.fullmatch(r"[\s,;:—–-]*[^.!?]*[,.:;—–-]\s*", between.replace("\u00a0", " "))
+                and _cue_phrase(
+                    art, verbs[0], prev.after, (prev.after, prev.after + verbs[0].start()), seg.open, cover=True
+                )
+            ):
+                groups[-1].append(seg)
+                continue
+        groups.append([seg])
+    return groups
+
+
+def find_quotations(
+    article: Article,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    *,
+    settings: AnnotateSettings,
+) -> list[Quotation]:
+    """The direct quotations of ``article`` with their cue and speaker.
+
+    ``settings`` is accepted for the annotate stage's uniform signature; the
+    language tables carry every quotation rule.
+    """
+    table = quote_table(article.language)
+    if table is None:
+        return []
+    text = article.clean_text
+    segments = [s for s in _segments(text, table) if _is_quotation(text, s, table)]
+    art = _Article(text, sentences, mentions, segments, table)
+    quotations = []
+    groups = _incise_groups(art, segments)
+    for index, group in enumerate(groups):
+        first, last = group[0], group[-1]
+        lo = max(art.sentence(first.open)[0], groups[index - 1][-1].after if index else 0)
+        hi = min(art.sentence(last.after)[1], art.paragraph(max(first.open, last.after - 1))[1])
+        if index + 1 < len(groups):
+            hi = min(hi, groups[index + 1][0].open)
+        hi = max(hi, last.after)
+        whole = _Segment(first.open, last.after, first.start, last.end)
+        attribution = _incise_attribution(art, group) or _attribute(art, whole, lo, hi)
+        if attribution.phrase is not None:
+            speaker, s_start, s_end, role = art.resolve(attribution.phrase)
+            at = attribution.phrase.start
+        elif index and lo == groups[index - 1][-1].after:
+            speaker, s_start, s_end, role = art.history[-1][1:]
+            at = first.start
+        elif not text[lo : first.open].strip(_SPACES + "\n-—–:"):
+            speaker, s_start, s_end, role = _previous_speaker(art, lo)
+            at = first.start
+        else:
+            speaker, s_start, s_end, role = None, None, None, None
+            at = first.start
+        art.history.append((at, speaker, s_start, s_end, role))
+        cue = attribution.cue
+        quotations.append(
+            Quotation(
+                start=first.start,
+                end=last.end,
+                text=text[first.start : last.end],
+                cue=text[cue[0] : cue[1]] if cue else None,
+                cue_start=cue[0] if cue else None,
+                cue_end=cue[1] if cue else None,
+                speaker=speaker,
+                speaker_start=s_start,
+                speaker_end=s_end,
+                speaker_role=role,
+            )
+        )
+    return quotations
+
+
+def _incise_attribution(art: _Article, group: list[_Segment]) -> _Attribution | None:
+    """The cue clause between the parts of an interrupted quotation, if any."""
+    for prev, seg in itertools.pairwise(group):
+        verbs = _verbs(art, prev.after, seg.open)
+        left = (prev.after, prev.after + verbs[0].start())
+        phrase = _cue_phrase(art, verbs[0], prev.after, left, seg.open, cover=True)
+        if phrase is not None:
+            return _Attribution((prev.after + verbs[0].start(), prev.after + verbs[0].end()), phrase)
+    return None
