@@ -1,0 +1,53 @@
+"""Keeps a store's stories in step with its articles, through the story clusterer.
+
+The clusterer's state lives in the store, so a stream can be followed across
+runs: new articles join stories online; ``rebuild`` re-derives every story with
+the same code, which is also what a one-off ``recoupe brief PATH...`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .cluster import StoryClusterer, article_features, embed_leads
+from .cluster.features import ArticleFeatures
+from .models import Models
+from .records import Article
+from .settings import Settings
+from .store.base import Store
+
+STATE = "cluster"
+LEAD_VECTORS = "lead"
+
+
+def assign_stories(
+    store: Store, *, new_ids: Sequence[str], rebuild: bool, settings: Settings, models: Models
+) -> list[str]:
+    """Put new articles in stories (or re-derive them all); the ids of the stories that changed."""
+    state = store.state(STATE)
+    if rebuild or state is None:
+        articles = list(store.articles())
+        clusterer = StoryClusterer(settings.cluster)
+        assignment = clusterer.rebuild(_features(store, articles, models))
+        store.assign_stories(assignment, replace=True)
+        touched = list(dict.fromkeys(assignment.values()))
+    else:
+        articles = list(store.articles(new_ids))
+        clusterer = StoryClusterer.from_state(settings.cluster, state)
+        assignment = clusterer.assign_many(_features(store, articles, models))
+        store.assign_stories(assignment)
+        touched = list(dict.fromkeys(assignment.values()))
+    store.save_state(STATE, clusterer.to_state())
+    return touched
+
+
+def _features(store: Store, articles: list[Article], models: Models) -> list[ArticleFeatures]:
+    ids = [a.id for a in articles]
+    vectors = store.vectors(LEAD_VECTORS, ids)
+    missing = [a for a in articles if a.id not in vectors]
+    if missing:
+        fresh = dict(zip((a.id for a in missing), embed_leads(missing, models=models), strict=True))
+        store.save_vectors(LEAD_VECTORS, fresh)
+        vectors.update(fresh)
+    annotations = store.annotations(ids)
+    return [article_features(a, annotations.get(a.id), vector=vectors[a.id]) for a in articles]
