@@ -71,6 +71,13 @@ def _words(items: Iterable[str]) -> str:
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 
+def _names(names: Iterable[str], table: dict[str, Any]) -> str:
+    """Weekday or month names; written with a capital only, where the language says so."""
+    if not table.get("capitalised_names", False):
+        return _words(names)
+    return "(?-i:" + _words(n[:1].upper() + n[1:] for n in names) + ")"
+
+
 def _lookup(table: dict[str, Any], phrase: str) -> Any:
     """The value of ``phrase`` in ``table``, matched as the patterns match it."""
     key = re.sub(r"\s+", " ", phrase.casefold().replace("’", "'"))
@@ -92,8 +99,8 @@ class _Lexicon:
         self.numeric_order: str = table.get("numeric_order", "dmy")
         times = table.get("times", {})
         self.future = [re.compile(p, re.IGNORECASE) for p in table.get("future", ())]
-        wd = f"(?P<wd>{_words(self.weekdays)})"
-        month = f"(?P<m>{_words(self.months)})"
+        wd = f"(?P<wd>{_names(self.weekdays, table)})"
+        month = f"(?P<m>{_names(self.months, table)})"
         join = _words(table.get("joiners", ()))
         suffix = _words(table.get("day_suffixes", ()))
         day = rf"(?P<d>[0-3]?\d)(?:{suffix})?(?!\d)"
@@ -101,10 +108,11 @@ class _Lexicon:
         parts = _words(table.get("parts", {}))
         pre = _words(self.period_before)
         events = _words(table.get("event_days", {}))
+        post = rf"(?:\s+(?P<post>{_words(table.get('weekday_after', {}))}))?(?:\s+(?P<part>{parts}))?"
         orders = {
-            "dmy": rf"(?:{wd},?\s+)?(?:(?:le|the)\s+)?{day}\.?\s+(?:{join}\s*)?{month}"
-            rf"(?:,?\s+(?:{join}\s*)?{year})?",
-            "mdy": rf"(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?",
+            "dmy": rf"(?:{wd},?\s+)?{day}\.?\s+(?:{join}\s*)?{month}"
+            rf"(?:,?\s+(?:{join}\s*)?{year})?{post}",
+            "mdy": rf"(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{post}",
         }
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("date", _compile(orders[order])) for order in table.get("orders", ("dmy",))
@@ -112,7 +120,7 @@ class _Lexicon:
         self.patterns += [
             ("iso", _compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?![\w-])")),
             ("numeric", _compile(rf"(?<![\w/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.]{year}(?![\w/])")),
-            ("month", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{month}(?:\s+(?:{join}\s*)?{year})?")),
+            ("month", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{month}(?:\s+(?:{join}\s*)?{year})?{post}")),
             ("month", _compile(rf"{month}\s+(?:{join}\s*)?{year}")),
             ("year", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{year}")),
             (
@@ -126,6 +134,14 @@ class _Lexicon:
             ("event_day", _compile(rf"(?P<ev>{events})(?:\s+(?P<part>{parts}))?")),
             ("period", _compile(rf"(?P<period>{_words(table.get('periods', {}))})")),
         ]
+        ago = table.get("ago")
+        if ago:
+            before = rf"(?:{_words(ago.get('before', ()))})\s+" if ago.get("before") else ""
+            after = rf"\s+(?:{_words(ago.get('after', ()))})" if ago.get("after") else ""
+            count = rf"(?P<n>\d{{1,3}}|{_words(ago.get('numbers', {}))})"
+            self.patterns.append(
+                ("ago", _compile(rf"{before}{count}\s+(?P<unit>{_words(ago['units'])}){after}"))
+            )
         if times:
             self.patterns.append(("time", _compile(_time_pattern(times, table.get("time_zones", {})))))
 
@@ -184,7 +200,7 @@ def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
     zone = _words(zones)
     return (
         rf"(?:(?P<pre>{before})\s+)?{one(1)}(?:\s*(?:{joins})\s*{one(2)})?"
-        rf"(?:\s*\((?P<tz>{zone})\)|\s+(?P<tzb>{zone}))?"
+        rf"(?:\s*\((?P<tz>{zone})\)|,?\s+(?P<tzb>{zone}))?"
     )
 
 
@@ -197,7 +213,16 @@ def _norm(text: str) -> str:
 
 def _date_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     month = _lookup(lex.months, g["m"])
-    return _day_month_fields(lex, int(g["d"]), month, g.get("y"), g.get("wd"))
+    fields = _day_month_fields(lex, int(g["d"]), month, g.get("y"), g.get("wd"))
+    return None if fields is None else _told_after(lex, fields, g)
+
+
+def _told_after(lex: _Lexicon, fields: dict[str, str], g: dict[str, str]) -> dict[str, str]:
+    """A day or month followed by "dernier"/"prochain" or a part of the day."""
+    if "post" in g and "date" not in fields:
+        last = _lookup(lex.table.get("weekday_after", {}), g["post"]) == "last"
+        fields["dir"] = "past" if last else "future"
+    return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
 
 
 def _day_month_fields(
@@ -227,6 +252,7 @@ def _numeric_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
 def _month_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     month = _lookup(lex.months, g["m"])
     fields = {"date": f"{g['y']}-{month:02d}"} if "y" in g else {"m": f"{month:02d}"}
+    fields = _told_after(lex, fields, {k: v for k, v in g.items() if k != "part"})
     return _with_part(fields, _lookup(lex.period_before, g["pre"]) if "pre" in g else "")
 
 
@@ -258,6 +284,12 @@ def _event_day_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None
 
 def _period_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     return _parse(_lookup(lex.table["periods"], g["period"]))
+
+
+def _ago_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    ago = lex.table["ago"]
+    count = int(g["n"]) if g["n"].isdigit() else int(_lookup(ago.get("numbers", {}), g["n"]))
+    return {_lookup(ago["units"], g["unit"]): str(-count)}
 
 
 def _time_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
@@ -300,6 +332,7 @@ _FIELD_READERS = {
     "day": _day_fields,
     "event_day": _event_day_fields,
     "period": _period_fields,
+    "ago": _ago_fields,
     "time": _time_fields,
 }
 
