@@ -56,11 +56,23 @@ class EntityTables:
     stop: frozenset[str]
     generic: frozenset[str]
     exonyms: dict[str, str]
+    genders: dict[str, str]
     title_prefix: re.Pattern[str]
     title_before: re.Pattern[str]
 
     def is_stop(self, token: str) -> bool:
         return token in self.stop or token in self.generic or token.lower() in self.function_words
+
+    def gender(self, title: str | None) -> str | None:
+        """ "f" or "m" when the title tells it ("Mme", "sœur", "président russe")."""
+        if not title:
+            return None
+        words = title.lower().replace(".", "").split()
+        for size in (2, 1):
+            found = self.genders.get(" ".join(words[:size]))
+            if found is not None:
+                return found
+        return None
 
     def cuts(self, token: str) -> bool:
         """A lower-case word inside a span that cannot belong to a name (a weekday...)."""
@@ -74,10 +86,13 @@ def tables(language: str) -> EntityTables:
     data = load_table("entities", language)
     honorifics: set[str] = set()
     roles: set[str] = set()
+    genders: dict[str, str] = {}
     for other in available_languages("entities"):
         table = load_table("entities", other)
         honorifics.update(table.get("honorifics", ()))
         roles.update(table.get("roles", ()))
+        for gender, key in (("f", "female_titles"), ("m", "male_titles")):
+            genders.update({t.lower().replace(".", ""): gender for t in table.get(key, ())})
     honorific_words = {h.rstrip(".") for h in honorifics}
     title = "|".join(
         [rf"{re.escape(h)}\.?" for h in sorted(honorific_words, key=len, reverse=True)]
@@ -86,6 +101,8 @@ def tables(language: str) -> EntityTables:
     modifier = data.get("role_modifier_pattern", "").strip("^$")
     modifier_part = rf"(?:\s+{modifier})?" if modifier else ""
     prefix = rf"(?:{title}){modifier_part}\s+"
+    # an apposition puts a comma between the role and the name ("sa sœur, Hélène Vidal")
+    before = rf"(?:{title}){modifier_part},?\s+"
     return EntityTables(
         honorifics=frozenset(honorific_words),
         roles=frozenset(r.lower() for r in roles),
@@ -95,8 +112,9 @@ def tables(language: str) -> EntityTables:
         stop=frozenset(data.get("stop_capitalised", ())),
         generic=frozenset(data.get("generic_nouns", ())),
         exonyms=dict(data.get("exonyms", {})),
+        genders=genders,
         title_prefix=re.compile(rf"(?:{prefix})+", re.IGNORECASE),
-        title_before=re.compile(rf"(?<![\w.])(?:{prefix})+$", re.IGNORECASE),
+        title_before=re.compile(rf"(?<![\w.])(?:{before})+$", re.IGNORECASE),
     )
 
 
@@ -212,7 +230,7 @@ def _acceptable(name: str, words: list[str], table: EntityTables) -> bool:
 
 
 def _title_text(prefix: str) -> str:
-    return " ".join(prefix.split())
+    return " ".join(prefix.replace(",", " ").split())
 
 
 def _title_before(text: str, start: int, table: EntityTables) -> str | None:

@@ -104,11 +104,15 @@ class _Item:
     order: int
     mention: Mention
     parts: tuple[str, ...]
+    gender: str | None
     type: EntityType = "other"
 
     @property
     def key(self) -> str:
         return " ".join(self.parts)
+
+
+_BareKey = tuple[str | None, str, str | None]
 
 
 class _Union:
@@ -135,7 +139,7 @@ class EntityIndex:
     entities: list[Entity]
     _by_mention: dict[tuple[str, int, int], str] = field(repr=False)
     _by_key: dict[str, str] = field(repr=False)
-    _bare: dict[tuple[str | None, str], str] = field(repr=False)
+    _bare: dict[_BareKey, str] = field(repr=False)
     _languages: tuple[str, ...] = field(repr=False)
 
     def entity_for_mention(self, article_id: str, mention: Mention) -> str | None:
@@ -143,15 +147,18 @@ class EntityIndex:
 
     def entity_for_name(self, name: str, *, article_id: str | None = None) -> str | None:
         """The entity a surface name ("M. Kim", "le président Poutine") stands for, if any."""
-        parts = name_parts(_strip_titles(name, self._languages))
+        title, bare_name = _strip_titles(name, self._languages)
+        parts = name_parts(bare_name)
         if not parts:
             return None
         key = " ".join(parts)
+        gender = tables(self._languages[0] if self._languages else "").gender(title)
         if len(parts) == 1:
             for scope in (article_id, None):
-                found = self._bare.get((scope, key))
-                if found is not None:
-                    return found
+                for sex in dict.fromkeys((gender, None)):
+                    found = self._bare.get((scope, key, sex))
+                    if found is not None:
+                        return found
         if key in self._by_key:
             return self._by_key[key]
         holders = {
@@ -168,8 +175,10 @@ class EntityIndex:
         raise KeyError(entity_id)
 
 
-def _strip_titles(name: str, languages: tuple[str, ...]) -> str:
+def _strip_titles(name: str, languages: tuple[str, ...]) -> tuple[str | None, str]:
+    """The title words of ``name`` (None without any) and the name without them."""
     text = " ".join(name.split())
+    title: str | None = None
     changed = True
     while changed:
         changed = False
@@ -181,9 +190,10 @@ def _strip_titles(name: str, languages: tuple[str, ...]) -> str:
                 changed = True
             prefix = table.title_prefix.match(text)
             if prefix and prefix.end() < len(text):
+                title = title or prefix.group().strip()
                 text = text[prefix.end() :]
                 changed = True
-    return text
+    return title, text
 
 
 def merge_entities(story: StoryInput) -> EntityIndex:
@@ -198,10 +208,10 @@ def merge_entities(story: StoryInput) -> EntityIndex:
         node_of[id(item)] = "p:" + item.key
         union.find(node_of[id(item)])
     _join_partial_names({i.key for i in full}, union)
-    bare = _bind_bare_names(story, [i for i in people if len(i.parts) == 1], full, union)
+    bare = _bind_bare_names([i for i in people if len(i.parts) == 1], full, union)
     for item in people:
         if len(item.parts) == 1:
-            node_of[id(item)] = bare[(item.article, item.key)]
+            node_of[id(item)] = bare[(item.article, item.key, item.gender)]
     others = [i for i in items if i.type != "person"]
     for item in others:
         node_of[id(item)] = f"{item.type}:{item.key}"
@@ -220,7 +230,8 @@ def _items(story: StoryInput) -> list[_Item]:
         for order, mention in enumerate(annotations.mentions):
             parts = name_parts(mention.text)
             if parts:
-                items.append(_Item(article.id, order, mention, parts, mention.type))
+                gender = tables(article.language).gender(mention.title)
+                items.append(_Item(article.id, order, mention, parts, gender, mention.type))
     return items
 
 
@@ -268,41 +279,62 @@ def _candidates(key: str, full: list[_Item], union: _Union) -> dict[str, list[_I
     return found
 
 
-def _bind_bare_names(
-    story: StoryInput, bare: list[_Item], full: list[_Item], union: _Union
-) -> dict[tuple[str | None, str], str]:
-    """The node each bare name joins, per article (key (article, name)) and for the
-    story as a whole (key (None, name))."""
-    binding: dict[tuple[str | None, str], str] = {}
-    first_use: dict[tuple[str, str], int] = {}
+def _genders(full: list[_Item], union: _Union) -> dict[str, str | None]:
+    """The gender of each full-name entity, when its titles tell one and only one."""
+    seen: dict[str, set[str]] = {}
+    for item in full:
+        genders = seen.setdefault(union.find("p:" + item.key), set())
+        if item.gender is not None:
+            genders.add(item.gender)
+    return {root: next(iter(g)) if len(g) == 1 else None for root, g in seen.items()}
+
+
+def _narrow(roots: set[str], gender: str | None, genders: dict[str, str | None]) -> set[str]:
+    """Roots a name of ``gender`` may mean: no contradicting gender, and the
+    ones known to have that gender when there are several."""
+    if gender is None:
+        return roots
+    compatible = {r for r in roots if genders.get(r) in (None, gender)}
+    confirmed = {r for r in compatible if genders.get(r) == gender}
+    return confirmed if len(compatible) > 1 and len(confirmed) == 1 else compatible
+
+
+def _bind_bare_names(bare: list[_Item], full: list[_Item], union: _Union) -> dict[_BareKey, str]:
+    """The node each bare name joins, per article (key (article, name, gender))
+    and for the story as a whole (key (None, name, gender))."""
+    genders = _genders(full, union)
+    binding: dict[_BareKey, str] = {}
+    first_use: dict[tuple[str, str, str | None], int] = {}
     for item in bare:
-        first_use.setdefault((item.article, item.key), item.order)
-    keys = {item.key for item in bare}
-    chosen_by_articles: dict[str, set[str]] = defaultdict(set)
+        first_use.setdefault((item.article, item.key, item.gender), item.order)
+    chosen: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     undecided = []
-    for (article, key), order in first_use.items():
+    for (article, key, gender), order in first_use.items():
         candidates = _candidates(key, full, union)
-        in_article = {root for root, found in candidates.items() if any(i.article == article for i in found)}
-        before = {
-            root for root, found in candidates.items() if any(i.article == article and i.order < order for i in found)
-        }
+        in_article = {r for r, found in candidates.items() if any(i.article == article for i in found)}
+        before = {r for r, found in candidates.items() if any(i.article == article and i.order < order for i in found)}
+        before, in_article = _narrow(before, gender, genders), _narrow(in_article, gender, genders)
         pick = before if len(before) == 1 else in_article
         if len(pick) == 1:
-            binding[(article, key)] = next(iter(pick))
-            chosen_by_articles[key].add(binding[(article, key)])
+            binding[(article, key, gender)] = next(iter(pick))
+            chosen[(key, gender)].add(binding[(article, key, gender)])
         else:
-            undecided.append((article, key))
-    for key in keys:
-        roots = set(_candidates(key, full, union))
-        if len(chosen_by_articles[key]) == 1:
-            binding[(None, key)] = next(iter(chosen_by_articles[key]))
-        elif len(roots) == 1 and not chosen_by_articles[key]:
-            binding[(None, key)] = next(iter(roots))
+            undecided.append((article, key, gender))
+    for key, gender in {(i.key, i.gender) for i in bare}:
+        # what the articles chose for the same title gender; an untitled name also
+        # tells which person a titled one may mean, not the other way round
+        agreed = _narrow(chosen[(key, gender)] | (chosen[(key, None)] if gender else set()), gender, genders)
+        roots = _narrow(set(_candidates(key, full, union)), gender, genders)
+        if len(agreed) == 1:
+            binding[(None, key, gender)] = next(iter(agreed))
+        elif len(roots) == 1 and not agreed:
+            binding[(None, key, gender)] = next(iter(roots))
         else:
-            binding[(None, key)] = "bare:" + key
-            union.find("bare:" + key)
-    for article, key in undecided:
-        binding[(article, key)] = binding[(None, key)]
+            node = f"bare:{key}:{gender or ''}"
+            binding[(None, key, gender)] = node
+            union.find(node)
+    for article, key, gender in undecided:
+        binding[(article, key, gender)] = binding[(None, key, gender)]
     return binding
 
 
@@ -363,7 +395,7 @@ def _build(
     items: list[_Item],
     node_of: dict[int, str],
     union: _Union,
-    bare: dict[tuple[str | None, str], str],
+    bare: dict[_BareKey, str],
 ) -> EntityIndex:
     groups: dict[str, list[_Item]] = defaultdict(list)
     order_of = {a.id: n for n, a in enumerate(story.articles)}
@@ -406,7 +438,9 @@ def _build(
 
 
 def _canonical(surfaces: Counter[str], first_seen: dict[str, tuple[int, int]]) -> str:
-    """The fullest frequent form: among the forms seen at least twice (all when
-    none is), the one with most name parts, then the most frequent, then the first."""
-    frequent = [s for s, n in surfaces.items() if n >= 2] or list(surfaces)
+    """The fullest frequent form: among the forms of several words when there are
+    any, those seen at least twice (all when none is), the one with most words,
+    then the most frequent, then the first."""
+    forms = [s for s in surfaces if len(name_parts(s)) > 1] or list(surfaces)
+    frequent = [s for s in forms if surfaces[s] >= 2] or forms
     return max(frequent, key=lambda s: (len(name_parts(s)), surfaces[s], tuple(-x for x in first_seen[s])))
