@@ -143,7 +143,7 @@ class _Similarity:
         for tokens in passages:
             counts.update(tokens)
             total += 1
-        self._idf = {t: math.log((1 + total) / (1 + n)) + 0.1 for t, n in counts.items()}
+        self._idf = {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in counts.items()}
 
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
@@ -334,23 +334,37 @@ def build_timeline(
         guess = inferred.get(r.article.id)
         anchor = r.published or (dt.date.fromisoformat(guess[0]) if guess else None)
         told.extend(_told(r, order, anchor, r.published is None and guess is not None, years))
-    alike = _Similarity(t.tokens for t in told)
-    events: list[_Event] = []
-    for item in sorted(told, key=lambda t: (not t.explicit, t.order, t.start)):
-        scored = [
-            (max(alike(item.tokens, m.tokens) for m in e.members), i)
-            for i, e in enumerate(events)
-            if _day(e.members[0].value) == _day(item.value)
-        ]
-        score, home = max(scored, default=(0.0, -1))
-        if score < similarity:
-            events.append(_Event([item]))
-        else:
-            events[home].members.append(item)
+    alike = _Similarity(_tokens(s.text) for r in reads for s in r.sentences)
+    by_day: dict[str, list[_Told]] = {}
+    for item in told:
+        by_day.setdefault(_day(item.value), []).append(item)
+    events = [e for items in by_day.values() for e in _group(items, alike, similarity)]
     languages = Counter(r.article.language for r in reads)
     note = inferred_note(languages.most_common(1)[0][0]) if languages else ""
     timeline = [_event(e, note) for e in events]
     return sorted(timeline, key=lambda e: (_period_start(e.date), len(e.date), e.text))
+
+
+def _group(items: list[_Told], alike: _Similarity, threshold: float) -> list[_Event]:
+    """Clauses of one day grouped by average-link agglomeration: one group per event.
+
+    Average rather than single link, so that two events of one day that share a few
+    words through one loosely worded clause do not chain into one.
+    """
+    groups = [[item] for item in items]
+    pair = {(id(a), id(b)): alike(a.tokens, b.tokens) for a in items for b in items}
+
+    def link(x: list[_Told], y: list[_Told]) -> float:
+        return sum(pair[id(a), id(b)] for a in x for b in y) / (len(x) * len(y))
+
+    while len(groups) > 1:
+        score, i, j = max(
+            (link(groups[i], groups[j]), i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+        )
+        if score < threshold:
+            break
+        groups[i] += groups.pop(j)
+    return [_Event(group) for group in groups]
 
 
 def _told(

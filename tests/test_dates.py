@@ -1,0 +1,179 @@
+"""Temporal expressions: detection, resolution at the true precision, rules kept for later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recoupe.annotate.dates import find_times, resolve_in_year, resolve_rule
+from recoupe.annotate.sentences import split_sentences
+from recoupe.evaluate.timeline import CASES, score_cases
+from recoupe.records import Article, TimeExpression
+
+
+def _article(text: str, published: str | None, language: str = "fr") -> Article:
+    return Article(
+        id="t", input="t", original=text, clean_text=text, language=language, content_hash="h", published=published
+    )
+
+
+def _times(text: str, published: str | None, language: str = "fr") -> list[TimeExpression]:
+    return find_times(_article(text, published, language), split_sentences(text, language))
+
+
+def _only(text: str, published: str | None, language: str, expression: str) -> TimeExpression:
+    found = [t for t in _times(text, published, language) if t.text == expression]
+    assert len(found) == 1, _times(text, published, language)
+    return found[0]
+
+
+# Thursday 14 March 2024 (fr) and Wednesday 8 November 2023 (en).
+@pytest.mark.parametrize(
+    ("language", "text", "published", "expression", "value"),
+    [
+        ("fr", "Il a parlé mercredi matin devant la presse.", "2024-03-14", "mercredi matin", "2024-03-13"),
+        ("fr", "Le feu a pris dimanche soir près du port.", "2024-03-14", "dimanche soir", "2024-03-10"),
+        ("fr", "Il est parti lundi dernier.", "2024-03-14", "lundi dernier", "2024-03-11"),
+        ("fr", "Il est arrivé jeudi.", "2024-03-14", "jeudi", "2024-03-14"),
+        ("fr", "Il partira jeudi.", "2024-03-13", "jeudi", "2024-03-14"),
+        ("fr", "Le vote aura lieu mardi prochain.", "2024-03-14", "mardi prochain", "2024-03-19"),
+        ("fr", "Hier, la mairie a fermé.", "2024-03-14", "Hier", "2024-03-13"),
+        ("fr", "Avant-hier, la mairie a fermé.", "2024-03-14", "Avant-hier", "2024-03-12"),
+        ("fr", "La veille, la mairie a fermé.", "2024-03-14", "La veille", "2024-03-13"),
+        ("fr", "Cette semaine, la mairie a fermé.", "2024-03-14", "Cette semaine", "2024-W11"),
+        ("fr", "La semaine dernière, la mairie a fermé.", "2024-03-14", "La semaine dernière", "2024-W10"),
+        ("fr", "Le sommet a eu lieu le 13 septembre 2023.", "2024-03-14", "13 septembre 2023", "2023-09-13"),
+        ("fr", "Le sommet a eu lieu le 12 septembre.", "2024-03-14", "12 septembre", "2023-09-12"),
+        ("fr", "Il est arrivé mardi 12 septembre.", "2024-03-14", "mardi 12 septembre", "2023-09-12"),
+        ("fr", "En août, les ventes ont chuté.", "2024-03-14", "En août", "2023-08"),
+        ("fr", "Fin mai, une fusée a explosé.", "2024-03-14", "Fin mai", "2023-05"),
+        ("fr", "Mi-juin, la décision a été prise.", "2024-03-14", "Mi-juin", "2023-06"),
+        ("fr", "En 2019, la loi a changé.", "2024-03-14", "En 2019", "2019"),
+        ("fr", "Il y a trois jours, la loi a changé.", "2024-03-14", "Il y a trois jours", "2024-03-11"),
+        ("fr", "Le tir a eu lieu entre 11h43 et 11h53 mercredi.", "2024-03-14", "entre 11h43 et 11h53",
+         "2024-03-13T11:43"),
+        ("fr", "La séance a repris à 9h30 (heure de Paris) jeudi.", "2024-03-14", "à 9h30 (heure de Paris)",
+         "2024-03-14T09:30+01:00"),
+        ("fr", "La loi du 13/09/2023 est abrogée.", "2024-03-14", "13/09/2023", "2023-09-13"),
+        ("en", "Officials met on Wednesday morning.", "2023-11-08", "on Wednesday morning", "2023-11-08"),
+        ("en", "Yesterday, the council voted.", "2023-11-08", "Yesterday", "2023-11-07"),
+        ("en", "Last Tuesday, protesters gathered.", "2023-11-08", "Last Tuesday", "2023-11-07"),
+        ("en", "The trial will open next week.", "2023-11-08", "next week", "2023-W46"),
+        ("en", "The vote is scheduled for Friday.", "2023-11-08", "Friday", "2023-11-10"),
+        ("en", "In late May, a rocket exploded.", "2023-11-08", "In late May", "2023-05"),
+        ("en", "The deal was signed on September 12, 2023.", "2023-11-08", "September 12, 2023", "2023-09-12"),
+        ("en", "Talks began at 4 p.m. EST on Tuesday.", "2023-11-08", "at 4 p.m. EST", "2023-11-07T16:00-05:00"),
+        ("en", "The report dated 11/03/2023 leaked.", "2023-11-08", "11/03/2023", "2023-11-03"),
+        ("en", "Two weeks ago, the bill passed.", "2023-11-08", "Two weeks ago", "2023-W43"),
+    ],
+)
+def test_expression_resolved(language: str, text: str, published: str, expression: str, value: str) -> None:
+    found = _only(text, published, language, expression)
+    assert found.value == value
+    assert found.rule is not None
+    assert resolve_rule(found.rule, dt.date.fromisoformat(published)) == value
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Le bilan s'élève à 2000 morts et 300 blessés."),
+        ("fr", "Il a passé 24 heures au poste."),
+        ("fr", "La sonde doit se poser sur Mars."),
+        ("en", "They may 5 times refuse; the toll rose to 2000."),
+    ],
+)
+def test_no_expression(language: str, text: str) -> None:
+    assert _times(text, "2024-03-14", language) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "later_anchor", "value"),
+    [
+        ("Il est arrivé mardi.", "mardi", "2023-09-13", "2023-09-12"),
+        ("Ils se sont vus mercredi matin.", "mercredi matin", "2023-09-13", "2023-09-13"),
+        ("La veille, il a parlé.", "La veille", "2023-09-13", "2023-09-12"),
+        ("Il est arrivé mardi 12 septembre.", "mardi 12 septembre", "2023-09-20", "2023-09-12"),
+    ],
+)
+def test_undated_article_keeps_rule(text: str, expression: str, later_anchor: str, value: str) -> None:
+    found = _only(text, None, "fr", expression)
+    assert found.value is None
+    assert found.rule is not None
+    assert resolve_rule(found.rule, dt.date.fromisoformat(later_anchor)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        ("Il est arrivé le 12 septembre.", "12 septembre", "2023-09-12"),
+        ("En août, les ventes ont chuté.", "En août", "2023-08"),
+        ("Il est arrivé mardi.", "mardi", None),
+    ],
+)
+def test_partial_publication_date_gives_the_year(text: str, expression: str, value: str | None) -> None:
+    assert _only(text, "2023-09", "fr", expression).value == value
+
+
+def test_explicit_day_wins_and_weekday_picks_the_year() -> None:
+    assert resolve_in_year("md=09-12;wd=1", 2023) == "2023-09-12"
+    # 12 September fell on a Tuesday in 2017 and 2023: the nearest to the anchor is taken.
+    assert resolve_rule("md=09-12;wd=1", dt.date(2019, 1, 1)) == "2017-09-12"
+    assert resolve_rule("md=09-12;wd=1", dt.date(2022, 1, 1)) == "2023-09-12"
+
+
+def test_event_day_counts_from_the_date_of_its_sentence() -> None:
+    text = "Mardi 12 mars, les syndicats ont été reçus ; le lendemain, ils ont signé."
+    assert _only(text, "2024-03-20", "fr", "le lendemain").value == "2024-03-13"
+
+
+def test_since_is_marked() -> None:
+    found = _only("Depuis 2019, rien n'a changé.", "2024-03-14", "fr", "Depuis 2019")
+    assert found.value == "2019"
+    assert "since=1" in (found.rule or "")
+
+
+def test_language_without_table_uses_dateparser() -> None:
+    found = _times("Il 12 settembre 2023 ha incontrato il presidente.", "2023-09-20", "it")
+    assert [t.value for t in found] == ["2023-09-12"]
+
+
+@given(
+    anchor=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31)),
+    weekday=st.integers(0, 6),
+)
+def test_weekday_directions(anchor: dt.date, weekday: int) -> None:
+    past = dt.date.fromisoformat(resolve_rule(f"wd={weekday};dir=past", anchor) or "")
+    last = dt.date.fromisoformat(resolve_rule(f"wd={weekday};dir=last", anchor) or "")
+    future = dt.date.fromisoformat(resolve_rule(f"wd={weekday};dir=future", anchor) or "")
+    following = dt.date.fromisoformat(resolve_rule(f"wd={weekday};dir=next", anchor) or "")
+    assert {d.weekday() for d in (past, last, future, following)} == {weekday}
+    assert 0 <= (anchor - past).days <= 6
+    assert 1 <= (anchor - last).days <= 7
+    assert 0 <= (future - anchor).days <= 6
+    assert 1 <= (following - anchor).days <= 7
+
+
+@given(
+    prefix=st.sampled_from(["", "Selon la police, ", "Hier soir encore, ", "« Oui », "]),
+    expression=st.sampled_from(["mercredi matin", "le 3 janvier 2020", "fin mai", "à 14h30", "la veille"]),
+    suffix=st.sampled_from([".", ", a-t-il dit.", " au centre-ville.\nIl est parti."]),
+)
+def test_spans_are_verbatim(prefix: str, expression: str, suffix: str) -> None:
+    text = prefix + "il est venu " + expression + suffix
+    for t in _times(text, "2024-03-14"):
+        assert text[t.start : t.end] == t.text
+
+
+@pytest.mark.gate
+def test_gate_on_own_gold_cases() -> None:
+    assert pathlib.Path(CASES).is_file()
+    overall = score_cases(CASES).rows[-1]
+    assert overall["language"] == "all"
+    assert overall["gold"] >= 60
+    assert overall["f1"] >= 0.95
+    assert overall["value_acc_all"] >= 0.95

@@ -1,0 +1,134 @@
+"""Story timeline: publication dates inferred from the story, events merged across sources."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from recoupe.annotate.dates import find_times
+from recoupe.annotate.sentences import split_sentences
+from recoupe.crosscheck.timeline import build_timeline, infer_story_dates
+from recoupe.records import Annotations, Article, CopyGroups, StoryInput, TimelineEvent
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "timeline"
+
+
+def _article(data: dict) -> Article:
+    return Article(
+        id=data["id"],
+        input=data["id"],
+        original=data["text"],
+        clean_text=data["text"],
+        language=data["language"],
+        content_hash=data["id"],
+        published=data["published"],
+    )
+
+
+def _load(name: str) -> Article:
+    return _article(json.loads((FIXTURES / f"{name}.json").read_text("utf-8")))
+
+
+def _story(articles: list[Article], *, annotated: bool = True) -> StoryInput:
+    notes = {}
+    if annotated:
+        for a in articles:
+            sentences = split_sentences(a.clean_text, a.language)
+            notes[a.id] = Annotations(a.id, sentences=sentences, times=find_times(a, sentences))
+    return StoryInput("story", articles, notes, CopyGroups())
+
+
+@pytest.fixture(scope="module")
+def story() -> StoryInput:
+    return _story([_load("a-dated"), _load("b-weekdays"), _load("c-partial")])
+
+
+def _on(timeline: list[TimelineEvent], date: str) -> list[TimelineEvent]:
+    return [e for e in timeline if e.date.startswith(date)]
+
+
+def test_dated_articles_need_no_inference(story: StoryInput) -> None:
+    assert "a-dated" not in infer_story_dates(story)
+
+
+@pytest.mark.parametrize(
+    ("article", "date", "said"),
+    [
+        # "hier" (the prefect's announcement), dated "jeudi" by the dated report.
+        ("b-weekdays", "2024-03-15", "'Hier'"),
+        # Only weekdays, within the month of its partial date, nearest the dated report.
+        ("c-partial", "2024-03-14", "on Wednesday"),
+    ],
+)
+def test_inferred_publication_date(story: StoryInput, article: str, date: str, said: str) -> None:
+    inferred = infer_story_dates(story)
+    assert inferred[article][0] == date
+    assert said in inferred[article][1]
+
+
+def test_partial_date_constrains_inference() -> None:
+    dated = _load("a-dated")
+    later = _article({**json.loads((FIXTURES / "c-partial.json").read_text("utf-8")), "published": "2024-04"})
+    inferred = infer_story_dates(_story([dated, later]))
+    assert inferred.get(later.id, ("2024-04",))[0].startswith("2024-04")
+
+
+def test_events_merge_sources_and_quote_them_verbatim(story: StoryInput) -> None:
+    timeline = build_timeline(story)
+    texts = {a.id: a.clean_text for a in story.articles}
+    for event in timeline:
+        assert event.evidence
+        for ev in event.evidence:
+            assert texts[ev.article][ev.start : ev.end] == ev.text
+    failure = [e for e in _on(timeline, "2024-03-13") if "digue" in e.text]
+    assert len(failure) == 1
+    assert {"a-dated", "b-weekdays"} <= {ev.article for ev in failure[0].evidence}
+    evacuation = _on(timeline, "2024-03-12")
+    assert any({"a-dated", "b-weekdays"} <= {ev.article for ev in e.evidence} for e in evacuation)
+    assert [e.date for e in timeline] == sorted(e.date for e in timeline)
+
+
+def test_since_and_future_are_placed_right(story: StoryInput) -> None:
+    timeline = build_timeline(story)
+    assert not _on(timeline, "2019")
+    assert [e.date for e in timeline if "relogés" in e.text] == ["2024-03-17"]
+    assert [e.date for e in timeline if "engineers" in e.text] == ["2024-02"]
+
+
+def test_annotations_are_optional(story: StoryInput) -> None:
+    bare = _story(story.articles, annotated=False)
+    assert build_timeline(bare) == build_timeline(story)
+
+
+def test_date_resting_on_inferred_anchor_says_so() -> None:
+    explicit = _article({
+        "id": "x", "published": None, "language": "fr",
+        "text": "Le pont de Morlay s'est effondré mercredi 13 mars 2024 en fin de journée.",
+    })
+    relative = _article({
+        "id": "y", "published": None, "language": "fr",
+        "text": "Le pont de Morlay s'est effondré mercredi.\nLa circulation y avait été interdite lundi par la mairie.",
+    })
+    timeline = build_timeline(_story([explicit, relative]))
+    assert infer_story_dates(_story([explicit, relative]))["y"][0] == "2024-03-13"
+    collapse = _on(timeline, "2024-03-13")
+    assert len(collapse) == 1 and {ev.article for ev in collapse[0].evidence} == {"x", "y"}
+    assert not collapse[0].text.endswith(")")
+    closure = _on(timeline, "2024-03-11")
+    assert len(closure) == 1 and closure[0].text.endswith("(date déduite du contexte)")
+
+
+def test_dateline_is_not_an_event() -> None:
+    article = _article({
+        "id": "z", "published": None, "language": "fr",
+        "text": "date 2024-03 Le maire a démissionné mardi après un vote de défiance du conseil municipal.",
+    })
+    other = _article({
+        "id": "w", "published": "2024-03-14", "language": "fr",
+        "text": "Le maire de Morlay a démissionné mardi 12 mars après un vote de défiance.",
+    })
+    timeline = build_timeline(_story([article, other]))
+    assert [e.date for e in timeline] == ["2024-03-12"]
+    assert {ev.article for ev in timeline[0].evidence} == {"z", "w"}
