@@ -69,6 +69,14 @@ def _only(text: str, published: str | None, language: str, expression: str) -> T
         ("en", "Talks began at 4 p.m. EST on Tuesday.", "2023-11-08", "at 4 p.m. EST", "2023-11-07T16:00-05:00"),
         ("en", "The report dated 11/03/2023 leaked.", "2023-11-08", "11/03/2023", "2023-11-03"),
         ("en", "Two weeks ago, the bill passed.", "2023-11-08", "Two weeks ago", "2023-W43"),
+        ("de", "Er kam am Dienstag an.", "2024-03-14", "am Dienstag", "2024-03-12"),
+        ("de", "Am 13. März 2024 traf er den Kanzler.", "2024-03-14", "13. März 2024", "2024-03-13"),
+        ("de", "Er sprach gestern um 20:30 Uhr MEZ.", "2024-03-14", "um 20:30 Uhr MEZ", "2024-03-13T20:30+01:00"),
+        ("de", "Vor drei Tagen war er in Paris.", "2024-03-14", "Vor drei Tagen", "2024-03-11"),
+        ("es", "Llegó el martes por la mañana.", "2024-03-14", "el martes por la mañana", "2024-03-12"),
+        ("es", "El 13 de marzo de 2024 se reunió.", "2024-03-14", "13 de marzo de 2024", "2024-03-13"),
+        ("es", "A finales de mayo viajará a Roma.", "2024-03-14", "A finales de mayo", "2024-05"),
+        ("es", "Hace tres días estuvo en París.", "2024-03-14", "Hace tres días", "2024-03-11"),
     ],
 )
 def test_expression_resolved(language: str, text: str, published: str, expression: str, value: str) -> None:

@@ -190,7 +190,8 @@ def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
         ampm = _words(times.get("am_pm", ()))
         words = _words(times.get("words", ()))
         return (
-            rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s?(?P<ap{n}>{ampm}))?"
+            rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s(?:{words}))?"
+            rf"(?:\s?(?P<ap{n}>{ampm}))?"
             rf"|(?P<g{n}>1[0-2]|0?\d)\s?(?P<ag{n}>{ampm})"
             rf"|(?P<w{n}>[01]?\d|2[0-3])\s(?:{words}))"
         )
