@@ -66,6 +66,8 @@ class QuoteTable:
     pronoun_re: re.Pattern[str]
     pronoun_end_re: re.Pattern[str]
     plural: frozenset[str]
+    singular: frozenset[str]
+    indefinite: frozenset[str]
     det_re: re.Pattern[str]
     honorific_re: re.Pattern[str]
     tail_re: re.Pattern[str]
@@ -86,7 +88,7 @@ def quote_table(language: str) -> QuoteTable | None:
         return None
     flags = re.IGNORECASE
     aux, inv, adv = _alt(data["auxiliaries"]), _alt(data["inversions"]), _alt(data["adverbs"])
-    verb = _alt([*data["participles"], *data["gerunds"]])
+    verb = _alt([*data["participles"], *data["gerunds"], *data["infinitives"]])
     singular = data["pronouns_singular"]
     plural = data["pronouns_plural"]
     pronouns = _alt([*singular, *plural])
@@ -103,6 +105,8 @@ def quote_table(language: str) -> QuoteTable | None:
         pronoun_re=re.compile(rf"{pronouns}(?![\w\-])", flags),
         pronoun_end_re=re.compile(rf"(?:^|(?<=[\s'’]))(?P<p>{pronouns})$", flags),
         plural=frozenset(fold(p) for p in plural),
+        singular=frozenset(fold(p) for p in singular),
+        indefinite=frozenset(fold(d) for d in data["indefinite"]),
         det_re=re.compile(rf"(?:{_alt(data['determiners'])})(?:\s+|(?<=['’]))", flags),
         honorific_re=re.compile(rf"(?:{_alt(data['honorifics'])})(?=\s)"),
         tail_re=re.compile(rf"(?:^|[\s,])(?:{adv}|{aux})$", flags),
@@ -282,9 +286,11 @@ class _Article:
         self.sentences = sorted(sentences, key=lambda s: s.start)
         self.starts = [s.start for s in self.sentences]
         self.quoted = [(s.start, s.end) for s in segments]
+        self.recognised = bool(mentions)
         self.persons = self._persons(mentions)
         self.holders = role_holders(text, [(p.start, p.end) for p in self.persons], table)
         self.history: list[tuple[int, str | None, int | None, int | None, str | None]] = []
+        self.cue_subjects = self._cue_subjects()
 
     def inside_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.quoted, (pos, len(self.text) + 1)) - 1
@@ -303,7 +309,10 @@ class _Article:
             start, end = _trim_name(self.text, match.start(), match.end(), self.table)
             words = self.text[start:end].split()
             titled = self.table.honorific_re.search(self.text[max(0, start - 12) : start] + " ") is not None
-            if len(words) >= 2 or (words and titled):
+            before = self.text[max(0, start - 5) : start].split()
+            after_det = bool(before) and self.table.det_re.fullmatch(before[-1] + " ") is not None
+            dated = any(fold(w) in self.table.stops for w in words)
+            if (len(words) >= 2 or (words and titled)) and not after_det and not dated:
                 people.append(_Person(start, end, self.text[start:end]))
         return people
 
@@ -330,7 +339,22 @@ class _Article:
         words = re.findall(r"[\w’'\-]+['’]?|[^\w\s]", before)
         if not words:
             return False
-        return fold(words[-1]).rstrip("'") in self.table.oblique
+        if fold(words[-1]).rstrip("'") in self.table.oblique:
+            return True
+        # "l'agence de presse russe Ria": a name in apposition to a noun that is no role.
+        tail = " ".join(re.split(r"[,;:()«»“”\"\n]", before)[-1].split()[-6:])
+        for det in self.table.det_re.finditer(tail):
+            phrase = tail[det.start() :]
+            if det.start() and tail[det.start() - 1].isalpha():
+                continue
+            words_after = phrase.split()[1:]
+            if (
+                words_after
+                and not self.table.verb_re.search(phrase)
+                and not any(fold(w) in self.table.stops | self.table.aux_words for w in words_after)
+            ):
+                return role_group(phrase, self.table) is None
+        return False
 
     def expand(self, surface: str, start: int, end: int) -> tuple[str, int, int]:
         """The fullest earlier form of a name ("Kim" -> "Kim Jong Un")."""
@@ -342,25 +366,41 @@ class _Article:
         best = max(longer, key=lambda p: (p.start < start, counts[fold(p.surface)], -abs(p.start - start)))
         return best.surface, best.start, best.end
 
-    def antecedent(self, pos: int) -> tuple[str | None, int | None, int | None, str | None]:
-        """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier subject."""
+    def antecedent(
+        self, pos: int, *, any_person: bool = False
+    ) -> tuple[str | None, int | None, int | None, str | None]:
+        """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier speaker or
+        subject. Names guessed from capitals only count as speakers of a cue."""
         best: tuple[int, tuple[str | None, int | None, int | None, str | None]] | None = None
-        for at, speaker, s_start, s_end, role in self.history:
+        for at, speaker, s_start, s_end, role in [*self.history, *self.cue_subjects]:
             if at < pos and speaker is not None and (best is None or at > best[0]):
                 best = (at, (speaker, s_start, s_end, role))
-        for person in self.persons:
+        for person in self.persons if self.recognised else []:
             if person.start >= pos:
                 break
-            if not self.oblique(person.start) and (best is None or person.start > best[0]):
+            if (any_person or not self.oblique(person.start)) and (best is None or person.start > best[0]):
                 best = (person.start, (*self.expand(person.surface, person.start, person.end), None))
         return best[1] if best else (None, None, None, None)
+
+    def _cue_subjects(self) -> list[tuple[int, str | None, int | None, int | None, str | None]]:
+        """Named subjects of every cue outside quotations ("Trump said that ...")."""
+        found: list[tuple[int, str | None, int | None, int | None, str | None]] = []
+        for verb in self.table.verb_re.finditer(self.text):
+            if self.inside_quote(verb.start()):
+                continue
+            lo = self.sentence(verb.start())[0]
+            phrase = _phrase_before(self, lo, verb.start())
+            if phrase is not None and phrase.kind == "name":
+                surface = self.text[phrase.start : phrase.end]
+                found.append((phrase.start, *self.expand(surface, phrase.start, phrase.end), None))
+        return found
 
     def resolve(self, phrase: _Phrase) -> tuple[str | None, int | None, int | None, str | None]:
         surface = self.text[phrase.start : phrase.end]
         if phrase.kind == "name":
             return (*self.expand(surface, phrase.start, phrase.end), None)
         if phrase.kind == "pronoun":
-            if fold(surface) in self.table.plural:
+            if fold(surface) not in self.table.singular:
                 return None, None, None, None
             return self.antecedent(phrase.start)
         if phrase.kind == "anaphor":
@@ -370,14 +410,19 @@ class _Article:
             if ranked:
                 holder = ranked[0]
                 return (*self.expand(holder.name, holder.start, holder.end), surface)
+            det = self.table.det_re.match(surface)
+            bare = not any(w[:1].isupper() for w in surface[det.end() if det else 0 :].split())
+            if det and bare and fold(det.group().strip()) not in self.table.indefinite:
+                # "l'avocate", "la responsable socialiste": a definite role with no
+                # organisation of its own points back to someone just named.
+                speaker, s_start, s_end, _ = self.antecedent(phrase.start, any_person=True)
+                return speaker, s_start, s_end, surface
             return None, None, None, surface
-        start = phrase.start + _det_length(surface, self.table)
+        det = self.table.det_re.match(surface)
+        if det and fold(det.group().strip()) in self.table.indefinite:
+            return None, None, None, None
+        start = phrase.start + (det.end() if det else 0)
         return self.text[start : phrase.end], start, phrase.end, None
-
-
-def _det_length(surface: str, table: QuoteTable) -> int:
-    match = table.det_re.match(surface)
-    return match.end() if match else 0
 
 
 def _trim_name(text: str, start: int, end: int, table: QuoteTable) -> tuple[int, int]:
@@ -391,7 +436,10 @@ def _trim_name(text: str, start: int, end: int, table: QuoteTable) -> tuple[int,
         ):
             break
         start += match.end()
-    if text[start:end].endswith(".") and len(text[start:end].split()[-1]) > 2:
+    rest = text[start:end]
+    if fold(rest).strip(".'") in functions or table.det_re.match(rest):
+        return start, start
+    if rest.endswith(".") and len(rest.split()[-1]) > 2:
         end -= 1
     return start, end
 
@@ -443,7 +491,8 @@ def _classify(text: str, start: int, end: int, table: QuoteTable, persons: Seque
     folded = fold(surface)
     if any(folded == a or folded.endswith(" " + a) for a in table.anaphors):
         return _Phrase(start, end, "anaphor")
-    body = start + _det_length(surface, table)
+    det = table.det_re.match(surface)
+    body = start + (det.end() if det else 0)
     if role_group(surface, table):
         inside = [p for p in persons if start <= p.start and p.end <= end]
         if inside:
@@ -490,6 +539,11 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
     text, table = art.text, art.table
     left = text[lo:hi]
+    appositive = re.search(rf"(?:^|[^\w’'])({_NAME}){_GAP}?,[^,;:«»“”\"\n]{{2,120}},[\s]*$", left)
+    if appositive and not art.oblique(lo + appositive.start(1)):
+        start, stop = _trim_name(text, lo + appositive.start(1), lo + appositive.end(1), table)
+        if stop > start:
+            return _Phrase(start, stop, "name")
     while True:
         left = left.rstrip(_SPACES + "\n,")
         tail = table.tail_re.search(left)
@@ -588,6 +642,11 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         phrase = _cue_phrase(art, verb, post, (clause + 1, at), hi, cover=True)
         if phrase is not None:
             return _Attribution((at, post + verb.end()), phrase)
+    headline = re.fullmatch(rf"\s*({_NAME})\s*:\s*", text[lo : seg.open])
+    if headline:
+        start, end = _trim_name(text, lo + headline.start(1), lo + headline.end(1), art.table)
+        if end > start:
+            return _Attribution(None, _Phrase(start, end, "name"))
     topic = art.table.topic_re.match(text[lo : seg.open])
     if topic:
         phrase = _phrase_after(art, lo + topic.start("np"), lo + topic.end("np"))
