@@ -42,7 +42,7 @@ class _Item:
 
 
 def _story_holders(story: StoryInput) -> list[tuple[str, RoleHolder]]:
-    found = []
+    found: list[tuple[str, RoleHolder]] = []
     for article in story.articles:
         table = quote_table(article.language)
         annotations = story.annotations.get(article.id)
