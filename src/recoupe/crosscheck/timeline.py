@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..annotate.dates import (
     find_times,
     inferred_note,
@@ -35,6 +37,10 @@ from ..records import Article, Evidence, Sentence, StoryInput, TimeExpression, T
 # An anchor is sought this many days after each day the story dates explicitly:
 # a report is published on the day of the last event it tells or in the week after.
 _ANCHOR_REACH = 7
+# A day written out ("mercredi 13 septembre") vouches more than one told relative to another guess.
+_EXPLICIT_BONUS = 0.5
+# Rounds of inference: each lets articles dated in the round before vouch for others.
+_ROUNDS = 3
 # A date at the very start of a text is its dateline or a metadata header, not an event.
 _DATELINE_WORDS = 3
 # An event is trimmed to its clauses when its sentence is longer than this (words).
@@ -144,14 +150,22 @@ class _Similarity:
             counts.update(tokens)
             total += 1
         self._idf = {t: math.log((1 + total) / (1 + n)) + 1.0 for t, n in counts.items()}
+        self._norms: dict[frozenset[str], float] = {}
 
     def __call__(self, a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
+        shared = self._mass(a & b)
+        return shared / math.sqrt(self._norm(a) * self._norm(b))
+
+    def _mass(self, tokens: Iterable[str]) -> float:
         weight = self._idf.get
-        shared = sum(weight(t, 1.0) ** 2 for t in a & b)
-        norms = sum(weight(t, 1.0) ** 2 for t in a) * sum(weight(t, 1.0) ** 2 for t in b)
-        return shared / math.sqrt(norms)
+        return sum(weight(t, 1.0) ** 2 for t in tokens)
+
+    def _norm(self, tokens: frozenset[str]) -> float:
+        if tokens not in self._norms:
+            self._norms[tokens] = self._mass(tokens)
+        return self._norms[tokens]
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -180,7 +194,7 @@ def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
     )
     anchors = {r.article.id: r.published for r in reads if r.published is not None}
     guesses: dict[str, tuple[dt.date, str]] = {}
-    for _ in range(len(undated) + 1):
+    for _ in range(_ROUNDS):
         current = anchors | {k: v[0] for k, v in guesses.items()}
         known = _known_days(reads, current, years)
         fresh = {}
@@ -268,8 +282,12 @@ def _guess(
         if value and len(value) >= 10 and fields.get("dir") != "future":
             own.append((dt.date.fromisoformat(value[:10]), t.text))
     others = [d for k, d in anchors.items() if k != me]
-    evidence = {day: [k for k in entries if not (k.article == me and k.relative)] for day, entries in known.items()}
-    evidence = {day: entries for day, entries in evidence.items() if entries}
+    evidence: dict[dt.date, list[_Known]] = {}
+    for day, entries in known.items():
+        # Copies of one dispatch tell a day in the same words: one of them is enough to compare with.
+        distinct = {k.tokens: k for k in reversed(entries) if not (k.article == me and k.relative)}
+        if distinct:
+            evidence[day] = list(reversed(distinct.values()))
     seeds = set(evidence) | set(others)
     candidates = {s + dt.timedelta(days=k) for s in seeds for k in range(_ANCHOR_REACH + 1)}
     if read.prefix:
@@ -277,16 +295,29 @@ def _guess(
     if not candidates:
         return None
 
+    matches: dict[tuple[int, str], tuple[float, str] | None] = {}
+
+    def match(index: int, value: str) -> tuple[float, str] | None:
+        """How well relative expression ``index`` fits the story's mentions of day ``value``."""
+        if (index, value) not in matches:
+            t, tokens = relative[index]
+            entries = evidence.get(dt.date.fromisoformat(value[:10]))
+            found = None
+            if entries:
+                best = max(entries, key=lambda k: similarity(tokens, k.tokens) + _EXPLICIT_BONUS * (not k.relative))
+                strength = 1.0 + similarity(tokens, best.tokens) + _EXPLICIT_BONUS * (not best.relative)
+                found = strength, f"'{t.text}' = '{best.text}' ({best.article})"
+            matches[index, value] = found
+        return matches[index, value]
+
     def support(anchor: dt.date) -> tuple[float, list[str]]:
         score, why = 0.0, []
-        for t, tokens in relative:
+        for index, (t, _) in enumerate(relative):
             value = resolve_rule(t.rule or "", anchor)
-            entries = evidence.get(dt.date.fromisoformat(value[:10])) if value else None
-            if not entries:
-                continue
-            best = max(entries, key=lambda k: similarity(tokens, k.tokens))
-            score += 1.0 + similarity(tokens, best.tokens)
-            why.append(f"'{t.text}' = '{best.text}' ({best.article})")
+            found = match(index, value) if value else None
+            if found is not None:
+                score += found[0]
+                why.append(found[1])
         return score, why
 
     def key(anchor: dt.date) -> tuple[float, int, int, int, int]:
@@ -351,20 +382,23 @@ def _group(items: list[_Told], alike: _Similarity, threshold: float) -> list[_Ev
     Average rather than single link, so that two events of one day that share a few
     words through one loosely worded clause do not chain into one.
     """
+    n = len(items)
+    links = np.array([[alike(a.tokens, b.tokens) for b in items] for a in items], dtype=float).reshape(n, n)
+    np.fill_diagonal(links, -1.0)
+    sizes = np.ones(n)
     groups = [[item] for item in items]
-    pair = {(id(a), id(b)): alike(a.tokens, b.tokens) for a in items for b in items}
-
-    def link(x: list[_Told], y: list[_Told]) -> float:
-        return sum(pair[id(a), id(b)] for a in x for b in y) / (len(x) * len(y))
-
-    while len(groups) > 1:
-        score, i, j = max(
-            (link(groups[i], groups[j]), i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
-        )
-        if score < threshold:
+    while n > 1:
+        i, j = divmod(int(np.argmax(links)), len(items))
+        if links[i, j] < threshold:
             break
-        groups[i] += groups.pop(j)
-    return [_Event(group) for group in groups]
+        merged = (sizes[i] * links[i] + sizes[j] * links[j]) / (sizes[i] + sizes[j])
+        links[i], links[:, i] = merged, merged
+        links[i, i] = -1.0
+        links[j], links[:, j] = -1.0, -1.0
+        sizes[i] += sizes[j]
+        groups[i], groups[j] = groups[i] + groups[j], []
+        n -= 1
+    return [_Event(group) for group in groups if group]
 
 
 def _told(
