@@ -99,7 +99,8 @@ def tables(language: str) -> EntityTables:
         + [re.escape(r) for r in sorted(roles, key=len, reverse=True)]
     )
     modifier = data.get("role_modifier_pattern", "").strip("^$")
-    modifier_part = rf"(?:\s+{modifier})?" if modifier else ""
+    # the modifier is in lower case even where titles match in any case ("Mme Claire Martin")
+    modifier_part = rf"(?:\s+(?-i:{modifier}))?" if modifier else ""
     prefix = rf"(?:{title}){modifier_part}\s+"
     # an apposition puts a comma between the role and the name ("sa sœur, Hélène Vidal")
     before = rf"(?:{title}){modifier_part},?\s+"
@@ -222,6 +223,8 @@ def _weak_tail(token: str, table: EntityTables) -> bool:
 
 
 def _acceptable(name: str, words: list[str], table: EntityTables) -> bool:
+    if table.title_prefix.fullmatch(name + " "):
+        return False
     if len(name) < 2 or not (name[0].isupper() or (name[0].isdigit() and any(c.isalpha() for c in name))):
         return False
     if name[0].isdigit() and not name[-1].isalpha():

@@ -38,6 +38,7 @@ _TYPE_ORDER: tuple[EntityType, ...] = ("person", "place", "organisation", "other
 _ABBREVIATION = r"[A-ZÀ-Þ]{2,8}"
 _DEFINED_AFTER = re.compile(rf"\b({_ABBREVIATION})\s*\(([^()\n]{{4,160}})\)")
 _DEFINED_BEFORE = re.compile(rf"([^()\n]{{4,160}}?)\s*\(({_ABBREVIATION})\)")
+_ELIDED = re.compile(r"^\w[’']")
 _SPLIT = re.compile(r"[\s\-‐‑–]+")
 
 
@@ -379,14 +380,16 @@ def _join_abbreviations(story: StoryInput, items: list[_Item], node_of: dict[int
 
 
 def _expansion(short: str, long: str, particles: frozenset[str]) -> str | None:
-    """The words at the end of ``long`` whose initials spell ``short``, if any."""
+    """The words at the end of ``long`` whose initials spell ``short``, if any
+    (an elided article before the first word left out: "l'Organisation")."""
     words = long.split()
+    bare = [_ELIDED.sub("", w) for w in words]
     letters = fold(short)
     for size in range(len(letters), min(len(words), len(letters) + 4) + 1):
-        tail = words[-size:]
+        tail = bare[-size:]
         initials = "".join(fold(w)[0] for w in tail if fold(w) not in particles)
         if initials == letters and fold(tail[0]) not in particles:
-            return " ".join(tail).strip(" ,;:")
+            return " ".join([tail[0], *words[len(words) - size + 1 :]]).strip(" ,;:")
     return None
 
 

@@ -1,0 +1,352 @@
+"""Entity mentions (annotate) and their merging into story entities (cross-check)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+from typing import cast, get_args
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recoupe.annotate.entities import find_mentions, find_mentions_many
+from recoupe.annotate.sentences import split_sentences
+from recoupe.crosscheck.entities import EntityIndex, merge_entities, name_parts
+from recoupe.models import Models
+from recoupe.records import Annotations, Article, CopyGroups, EntityType, Mention, StoryInput
+from recoupe.settings import AnnotateSettings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "entities"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+_MARK = re.compile(r"\[\[([^|\]]+)\|([^|\]]+)\|([^|\]]+)(?:\|([^\]]+))?\]\]")
+NO_MODEL = Models(nlp={"fr": None, "en": None, "de": None})
+
+Gold = dict[tuple[str, int, int], str]
+
+
+def _article(article_id: str, text: str, language: str) -> Article:
+    return Article(
+        id=article_id, input=article_id, original=text, clean_text=text, language=language, content_hash=article_id
+    )
+
+
+def _unmark(marked: str) -> tuple[str, list[tuple[Mention, str]]]:
+    """Clean text and the gold mentions (with their gold entity) of a marked text."""
+    pieces: list[str] = []
+    found: list[tuple[Mention, str]] = []
+    length = 0
+    last = 0
+    for match in _MARK.finditer(marked):
+        pieces.append(marked[last : match.start()])
+        length += match.start() - last
+        surface, kind, label, title = match.groups()
+        assert kind in get_args(EntityType)
+        found.append((Mention(length, length + len(surface), surface, cast(EntityType, kind), title), label))
+        pieces.append(surface)
+        length += len(surface)
+        last = match.end()
+    pieces.append(marked[last:])
+    return "".join(pieces), found
+
+
+def load_story(name: str) -> tuple[StoryInput, Gold]:
+    data = json.loads((FIXTURES / name).read_text("utf-8"))
+    articles, annotations, gold = [], {}, {}
+    for entry in data["articles"]:
+        text, marked = _unmark(entry["text"])
+        article = _article(entry["id"], text, entry["language"])
+        articles.append(article)
+        annotations[article.id] = Annotations(article.id, mentions=[m for m, _ in marked])
+        for mention, label in marked:
+            assert text[mention.start : mention.end] == mention.text
+            gold[(article.id, mention.start, mention.end)] = label
+    return StoryInput(name, articles, annotations, CopyGroups()), gold
+
+
+def _predicted(story: StoryInput, index: EntityIndex) -> dict[tuple[str, int, int], str | None]:
+    return {
+        (a, m.start, m.end): index.entity_for_mention(a, m)
+        for a, ann in story.annotations.items()
+        for m in ann.mentions
+    }
+
+
+def pairwise(predicted: dict[tuple[str, int, int], str | None], gold: Gold) -> tuple[float, float]:
+    """Precision and recall of the "same entity" decisions over all pairs of gold mentions."""
+    same_pred = same_gold = both = 0
+    for a, b in itertools.combinations(sorted(gold), 2):
+        p = predicted.get(a) is not None and predicted.get(a) == predicted.get(b)
+        g = gold[a] == gold[b]
+        same_pred += p
+        same_gold += g
+        both += p and g
+    return (both / same_pred if same_pred else 1.0), (both / same_gold if same_gold else 1.0)
+
+
+# ------------------------------------------------------------------- merging
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize(("fixture", "min_recall"), [("merge_people.json", 0.85), ("merge_places.json", 0.95)])
+def test_merge_precision_and_recall(fixture: str, min_recall: float) -> None:
+    story, gold = load_story(fixture)
+    precision, recall = pairwise(_predicted(story, merge_entities(story)), gold)
+    assert precision == 1.0
+    assert recall >= min_recall
+
+
+@pytest.mark.parametrize(
+    ("fixture", "label"),
+    [
+        ("merge_people.json", "JPM"),
+        ("merge_people.json", "CM"),
+        ("merge_people.json", "MJI"),
+        ("merge_people.json", "CL"),
+        ("merge_places.json", "SL"),
+        ("merge_places.json", "CHO"),
+        ("merge_places.json", "ZAP"),
+        ("merge_places.json", "KHA"),
+        ("merge_places.json", "NATO"),
+        ("merge_places.json", "MOW"),
+        ("merge_places.json", "ABC"),
+    ],
+)
+def test_one_entity_carries_every_spelling(fixture: str, label: str) -> None:
+    story, gold = load_story(fixture)
+    index = merge_entities(story)
+    predicted = _predicted(story, index)
+    ids = {predicted[key] for key, value in gold.items() if value == label}
+    assert len(ids) == 1
+    entity = next(e for e in index.entities if e.id in ids)
+    texts = {key: m.text for a, ann in story.annotations.items() for m in ann.mentions for key in [(a, m.start, m.end)]}
+    assert {texts[k] for k, v in gold.items() if v == label} <= set(entity.variants)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "first", "second"),
+    [
+        ("merge_people.json", "JPM", "CM"),
+        ("merge_people.json", "MJI", "MCI"),
+        ("merge_people.json", "HC", "BC"),
+        ("merge_people.json", "HC", "ChC"),
+        ("merge_people.json", "PMo", "PaM"),
+        ("merge_places.json", "SL", "AL"),
+        ("merge_places.json", "SVN", "SVK"),
+        ("merge_places.json", "MLI", "MWI"),
+        ("merge_places.json", "AUT", "AUS"),
+    ],
+)
+def test_different_things_stay_apart(fixture: str, first: str, second: str) -> None:
+    story, gold = load_story(fixture)
+    predicted = _predicted(story, merge_entities(story))
+    ids_first = {predicted[k] for k, v in gold.items() if v == first}
+    ids_second = {predicted[k] for k, v in gold.items() if v == second}
+    assert not ids_first & ids_second
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name", "article", "label"),
+    [
+        ("merge_people.json", "M. Mercier", "p1", "JPM"),
+        ("merge_people.json", "Mme Mercier", "p1", "CM"),
+        ("merge_people.json", "le Premier ministre Jean-Paul Mercier", None, "JPM"),
+        ("merge_people.json", "Jean Paul Mercier", None, "JPM"),
+        ("merge_people.json", "M. Moon", "p3", "MJI"),
+        ("merge_people.json", "Moreau", "p5", None),
+        ("merge_people.json", "Clinton", None, None),
+        ("merge_places.json", "Lavrov", "t1", "SL"),
+        ("merge_places.json", "le ministre Sergueï Lavrov", None, "SL"),
+        ("merge_places.json", "Sergei Lavrov", None, "SL"),
+        ("merge_places.json", "Alexander Lawrow", None, "AL"),
+        ("merge_places.json", "Vladimir Lavrov", None, None),
+    ],
+)
+def test_entity_for_name(fixture: str, name: str, article: str | None, label: str | None) -> None:
+    story, gold = load_story(fixture)
+    index = merge_entities(story)
+    predicted = _predicted(story, index)
+    found = index.entity_for_name(name, article_id=article)
+    if label is None:
+        full_names = {predicted[k] for k in gold if len(name_parts(_text(story, k))) > 1}
+        assert found is None or found not in full_names
+    else:
+        assert found is not None
+        assert found == predicted[next(k for k, v in gold.items() if v == label)]
+        assert index.name_of(found)
+
+
+def _text(story: StoryInput, key: tuple[str, int, int]) -> str:
+    article = next(a for a in story.articles if a.id == key[0])
+    return article.clean_text[key[1] : key[2]]
+
+
+def test_entities_are_ranked_and_complete() -> None:
+    story, gold = load_story("merge_people.json")
+    index = merge_entities(story)
+    assert [e.id for e in index.entities] == [f"e{n}" for n in range(1, len(index.entities) + 1)]
+    assert [e.mentions for e in index.entities] == sorted((e.mentions for e in index.entities), reverse=True)
+    assert sum(e.mentions for e in index.entities) == len(gold)
+    mercier = index.entities[0]
+    assert mercier.name == "Jean-Paul Mercier"
+    assert mercier.articles == ["p1", "p2"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Kim Jong-un", "Kim Jong Un", True),
+        ("Kim-Jong-un", "KIM JONG UN", True),
+        ("Kim Yo Jong", "Kim Jong Un", False),
+        ("Vostochny", "Vostotchny", True),
+        ("Vostotsjny", "Vostochni", True),
+        ("Sergueï Choïgou", "Sergei Shoigu", True),
+        ("Poutine", "Putin", True),
+        ("Pékin", "Beijing", True),
+        ("Moscou", "Moskau", True),
+        ("États-Unis", "United States", True),
+        ("Slovénie", "Slovaquie", False),
+        ("Jean-Marie Le Pen", "Marine Le Pen", False),
+    ],
+)
+def test_name_keys(first: str, second: str, same: bool) -> None:
+    assert (name_parts(first) == name_parts(second)) is same
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_every_mention_gets_one_entity(data: st.DataObject) -> None:
+    story, _ = load_story(data.draw(st.sampled_from(["merge_people.json", "merge_places.json"])))
+    kept = {
+        a: Annotations(a, mentions=data.draw(st.lists(st.sampled_from(ann.mentions), unique=True)))
+        for a, ann in story.annotations.items()
+        if ann.mentions
+    }
+    sub = StoryInput(story.id, story.articles, kept, CopyGroups())
+    index = merge_entities(sub)
+    predicted = _predicted(sub, index)
+    assert all(v is not None for v in predicted.values())
+    assert sum(e.mentions for e in index.entities) == len(predicted)
+    for entity in index.entities:
+        surfaces = {_text(sub, k) for k, v in predicted.items() if v == entity.id}
+        assert surfaces == set(entity.variants)
+
+
+# ------------------------------------------------------------------ mentions
+
+
+def _mentions(text: str, language: str, models: Models) -> list[Mention]:
+    article = _article("a", text, language)
+    return find_mentions(article, split_sentences(text, language), models=models, settings=AnnotateSettings())
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Mr. John Smith met Mary Jones in Paris on Monday. Smith said the talks went well.",
+            "en",
+            [
+                ("John Smith", "person", "Mr."),
+                ("Mary Jones", "person", None),
+                ("Paris", "other", None),
+                ("Smith", "other", None),
+            ],
+        ),
+        (
+            "The meeting ended. According to NATO officials, Vladimir Putin left.",
+            "en",
+            [("NATO", "organisation", None), ("Vladimir Putin", "person", None)],
+        ),
+        (
+            "Hier, M. Dupont a vu Mme Claire Martin.",
+            "fr",
+            [("Dupont", "person", "M."), ("Claire Martin", "person", "Mme")],
+        ),
+    ],
+)
+def test_capitalised_fallback(text: str, language: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = _mentions(text, language, NO_MODEL)
+    assert [(m.text, m.type, m.title) for m in found] == expected
+
+
+@given(st.text(alphabet=st.sampled_from("Ab cD. M.\nÉé-’«»,Kim Jong")))
+def test_fallback_offsets_are_exact(text: str) -> None:
+    previous = -1
+    for mention in _mentions(text, "fr", NO_MODEL):
+        assert text[mention.start : mention.end] == mention.text
+        assert mention.start >= previous
+        previous = mention.end
+
+
+@pytest.mark.models
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le président russe Vladimir Poutine a salué M. Kim Jong Un à Moscou. M. Dupont a vu Mme Claire Martin.",
+            [
+                ("Vladimir Poutine", "person", "président russe"),
+                ("Kim Jong Un", "person", "M."),
+                ("Moscou", "place", None),
+                ("Dupont", "person", "M."),
+                ("Claire Martin", "person", "Mme"),
+            ],
+        ),
+        (
+            "Selon Interfax, le cosmodrome de Vostotchny accueillera Mme Nathalie Dupuis.",
+            [("Interfax", None, None), ("Vostotchny", None, None), ("Nathalie Dupuis", "person", "Mme")],
+        ),
+        (
+            "Le dirigeant Kim Jong Un est arrivé.\nKim Jong Un rencontre le président.",
+            [("Kim Jong Un", "person", "dirigeant"), ("Kim Jong Un", "person", None)],
+        ),
+    ],
+)
+def test_spacy_mentions(text: str, expected: list[tuple[str, str | None, str | None]], models: Models) -> None:
+    found = _mentions(text, "fr", models)
+    assert [m.text for m in found] == [e[0] for e in expected]
+    for mention, (_, kind, title) in zip(found, expected, strict=True):
+        assert text[mention.start : mention.end] == mention.text
+        assert kind is None or mention.type == kind
+        assert mention.title == title
+
+
+@pytest.mark.models
+@pytest.mark.gate
+def test_french_mentions_gate(models: Models) -> None:
+    """Exact-span recall and precision on the French fixture articles (every name is marked)."""
+    stories = [load_story(f) for f in ("merge_people.json", "merge_places.json")]
+    articles = [a for story, _ in stories for a in story.articles if a.language == "fr"]
+    gold = {k for _, g in stories for k in g if k[0] in {a.id for a in articles}}
+    sentences = {a.id: split_sentences(a.clean_text, "fr") for a in articles}
+    found = find_mentions_many(articles, sentences, models=models, settings=AnnotateSettings())
+    spans = {(a, m.start, m.end) for a, ms in found.items() for m in ms}
+    precision = len(spans & gold) / len(spans)
+    recall = len(spans & gold) / len(gold)
+    assert precision >= 0.9
+    assert recall >= 0.9
+
+
+@pytest.mark.models
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed articles are not beside the repository")
+def test_seed_story(models: Models) -> None:
+    articles = [_article(p.stem, p.read_text("utf-8"), "fr") for p in sorted(SEEDS.glob("*.txt"))]
+    sentences = {a.id: split_sentences(a.clean_text, "fr") for a in articles}
+    found = find_mentions_many(articles, sentences, models=models, settings=AnnotateSettings())
+    story = StoryInput(
+        "seeds", articles, {a.id: Annotations(a.id, sentences[a.id], found[a.id]) for a in articles}, CopyGroups()
+    )
+    index = merge_entities(story)
+    by_id = {e.id: e for e in index.entities}
+    putin = by_id[index.entity_for_name("Vladimir Poutine") or ""]
+    kim = by_id[index.entity_for_name("Kim Jong Un") or ""]
+    vostochny = by_id[index.entity_for_name("Vostochny") or ""]
+    assert {"Poutine", "Vladimir Poutine"} <= set(putin.variants)
+    assert {"Kim", "Kim Jong Un", "Kim Jong-un", "Kim-Jong-un"} <= set(kim.variants)
+    assert {"Vostochny", "Vostotchny", "Vostotsjny", "Vostochni"} <= set(vostochny.variants)
+    sister = index.entity_for_name("Kim Yo Jong")
+    admiral = index.entity_for_name("Kim Myong Sik")
+    assert len({kim.id, sister, admiral}) == 3
