@@ -75,7 +75,7 @@ def _names(names: Iterable[str], table: dict[str, Any]) -> str:
     """Weekday or month names; written with a capital only, where the language says so."""
     if not table.get("capitalised_names", False):
         return _words(names)
-    return "(?-i:" + _words(n[:1].upper() + n[1:] for n in names) + ")"
+    return "(?-i:" + _words([n[:1].upper() + n[1:] for n in names] + [n.upper() for n in names]) + ")"
 
 
 def _lookup(table: dict[str, Any], phrase: str) -> Any:

@@ -38,7 +38,10 @@ from ..records import Article, Evidence, Sentence, StoryInput, TimeExpression, T
 # a report is published on the day of the last event it tells or in the week after.
 _ANCHOR_REACH = 7
 # A day written out ("mercredi 13 septembre") vouches more than one told relative to another guess.
-_EXPLICIT_BONUS = 0.5
+_EXPLICIT_BONUS = 0.1
+# "Hier" fits any day, so it vouches for an anchor only when its sentence tells what
+# another report tells on that day; a weekday already has to fall on the right day.
+_LOOSE_MIN_SIMILARITY = 0.15
 # Rounds of inference: each lets articles dated in the round before vouch for others.
 _ROUNDS = 3
 # A date at the very start of a text is its dateline or a metadata header, not an event.
@@ -46,6 +49,8 @@ _DATELINE_WORDS = 3
 # An event is trimmed to its clauses when its sentence is longer than this (words).
 _LONG_SENTENCE = 45
 _MIN_CLAUSE_WORDS = 16
+# A clause with fewer words than this besides its dates is a time stamp, not an event.
+_MIN_EVENT_WORDS = 4
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _WORD = re.compile(r"\w+")
 
@@ -59,6 +64,7 @@ class _Read:
     times: list[TimeExpression]
     published: dt.date | None
     prefix: str | None
+    dateline: TimeExpression | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +110,11 @@ def _read(story: StoryInput) -> list[_Read]:
             sentences = split_sentences(article.clean_text, article.language)
             times = find_times(article, sentences)
         published, _ = parse_anchor(article.published)
-        prefix = _partial(article.published) or _dateline(article, times)
-        out.append(_Read(article, sentences, times, published, prefix))
+        dateline = _dateline(article, times) if published is None else None
+        if dateline is not None and dateline.value and len(dateline.value) >= 10:
+            published = dt.date.fromisoformat(dateline.value[:10])
+        prefix = _partial(article.published) or (dateline.value[:10] if dateline and dateline.value else None)
+        out.append(_Read(article, sentences, times, published, prefix, dateline))
     return out
 
 
@@ -114,11 +123,11 @@ def _partial(published: str | None) -> str | None:
     return match.group() if match else None
 
 
-def _dateline(article: Article, times: list[TimeExpression]) -> str | None:
-    """The absolute date an article opens with, if any."""
+def _dateline(article: Article, times: list[TimeExpression]) -> TimeExpression | None:
+    """The absolute date an article opens with, if any: its publication date."""
     for t in times:
         if _in_dateline(article, t) and not needs_anchor(t.rule or "") and t.value:
-            return t.value[:10]
+            return t
     return None
 
 
@@ -186,8 +195,13 @@ def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
     """Publication dates of the story's articles that have no full one: id -> (ISO date, how)."""
     reads = _read(story)
     undated = [r for r in reads if r.published is None]
+    from_dateline = {
+        r.article.id: (r.published.isoformat(), f"from the date the text opens with, '{r.dateline.text}'")
+        for r in reads
+        if r.dateline is not None and r.published is not None
+    }
     if not undated:
-        return {}
+        return from_dateline
     years = _story_years(reads)
     similarity = _Similarity(
         _context_tokens(r.article.clean_text, _sentence_of(r, t), t) for r in reads for t in r.times
@@ -205,7 +219,7 @@ def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
         if fresh == guesses:
             break
         guesses = fresh
-    return {k: (d.isoformat(), how) for k, (d, how) in guesses.items()}
+    return from_dateline | {k: (d.isoformat(), how) for k, (d, how) in guesses.items()}
 
 
 def _story_years(reads: list[_Read]) -> list[int]:
@@ -216,10 +230,12 @@ def _story_years(reads: list[_Read]) -> list[int]:
         if r.prefix:
             published[int(r.prefix[:4])] += 1
         for t in r.times:
-            if t.value and len(t.value) >= 7 and not needs_anchor(t.rule or "") and not _is_since(t):
+            if t.value and len(t.value) >= 10 and not needs_anchor(t.rule or "") and not _is_since(t):
                 mentioned[int(t.value[:4])] += 1
     ordered = sorted(published, key=lambda y: (-published[y], -y))
-    ordered += sorted(set(mentioned) - set(published), key=lambda y: (-mentioned[y], -y))
+    # A text mostly looks back: the latest year of the full dates it gives is the likeliest its own.
+    # Bare years and months ("en 2019") are mostly background and are not counted.
+    ordered += sorted(set(mentioned) - set(published), reverse=True)
     return ordered
 
 
@@ -252,7 +268,10 @@ def _known_days(
             value = _value(t, anchor, years)
             if value is None or len(value) < 10:
                 continue
-            relative = needs_anchor(t.rule or "") and "md" not in rule_fields(t.rule or "")
+            fields = rule_fields(t.rule or "")
+            if "shift" in fields and "day" in fields:
+                continue  # "the next day" with no day in its sentence: a guess, not a witness
+            relative = needs_anchor(t.rule or "") and "md" not in fields
             tokens = _context_tokens(r.article.clean_text, _sentence_of(r, t), t)
             day = dt.date.fromisoformat(value[:10])
             known.setdefault(day, []).append(_Known(r.article.id, t.text, tokens, relative))
@@ -275,8 +294,9 @@ def _guess(
             continue
         fields = rule_fields(t.rule)
         if needs_anchor(t.rule) and "md" not in fields:
-            if any(k in fields for k in ("wd", "day")):
-                relative.append((t, _context_tokens(text, _sentence_of(read, t), t)))
+            told_from_publication = "shift" not in fields or "day" not in fields
+            if told_from_publication and any(k in fields for k in ("wd", "day")):
+                relative.append((t, _context_tokens(text, _sentence_of(read, t), t), "wd" not in fields))
             continue
         value = _value(t, None, years)
         if value and len(value) >= 10 and fields.get("dir") != "future":
@@ -300,19 +320,21 @@ def _guess(
     def match(index: int, value: str) -> tuple[float, str] | None:
         """How well relative expression ``index`` fits the story's mentions of day ``value``."""
         if (index, value) not in matches:
-            t, tokens = relative[index]
+            t, tokens, loose = relative[index]
             entries = evidence.get(dt.date.fromisoformat(value[:10]))
             found = None
             if entries:
                 best = max(entries, key=lambda k: similarity(tokens, k.tokens) + _EXPLICIT_BONUS * (not k.relative))
-                strength = 1.0 + similarity(tokens, best.tokens) + _EXPLICIT_BONUS * (not best.relative)
-                found = strength, f"'{t.text}' = '{best.text}' ({best.article})"
+                alike = similarity(tokens, best.tokens)
+                if alike >= _LOOSE_MIN_SIMILARITY or not loose:
+                    strength = 1.0 + alike + _EXPLICIT_BONUS * (not best.relative)
+                    found = strength, f"'{t.text}' = '{best.text}' ({best.article})"
             matches[index, value] = found
         return matches[index, value]
 
     def support(anchor: dt.date) -> tuple[float, list[str]]:
         score, why = 0.0, []
-        for index, (t, _) in enumerate(relative):
+        for index, (t, _, _) in enumerate(relative):
             value = resolve_rule(t.rule or "", anchor)
             found = match(index, value) if value else None
             if found is not None:
@@ -340,6 +362,8 @@ def _guess(
         how = "inferred from the publication dates of the other articles of the story"
     else:
         how = "inferred: the day the story dates most often"
+    if read.prefix:
+        how += f" (within its partial date {read.prefix})"
     return best, how
 
 
@@ -422,8 +446,8 @@ def _told(
     for (sentence, day), (t, value) in best.items():
         others = [u for u, v in dated if _day(v) != day and _sentence_of(read, u) == sentence]
         start, end = _clause(text, sentence, t, others)
-        words = len(_WORD.findall(text[start:end])) - len(_WORD.findall(t.text))
-        if words < 3:
+        dates = sum(len(_WORD.findall(u.text)) for u in read.times if start <= u.start < end)
+        if len(_WORD.findall(text[start:end])) - dates < _MIN_EVENT_WORDS:
             continue
         relies = needs_anchor(t.rule or "")
         written = not relies or "md" in rule_fields(t.rule or "")
