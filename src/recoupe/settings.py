@@ -64,11 +64,25 @@ class DedupeSettings:
     shingle_words: int = 5
     copy_threshold: float = 0.85
     rewrite_threshold: float = 0.5
+    candidate_threshold: float = 0.3
+    containment_threshold: float = 0.6
+    credit_containment: float = 0.2
+    min_shingles: int = 20
 
     def validate(self) -> None:
         if self.num_perm < 16:
             raise ConfigError(f"dedupe.num_perm must be at least 16, got {self.num_perm}; 128 is usual")
-        for name in ("copy_threshold", "rewrite_threshold"):
+        if self.shingle_words < 1:
+            raise ConfigError(f"dedupe.shingle_words must be at least 1, got {self.shingle_words}; 5 is usual")
+        if self.min_shingles < 1:
+            raise ConfigError(f"dedupe.min_shingles must be at least 1, got {self.min_shingles}")
+        for name in (
+            "copy_threshold",
+            "rewrite_threshold",
+            "candidate_threshold",
+            "containment_threshold",
+            "credit_containment",
+        ):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ConfigError(f"dedupe.{name} must lie in (0, 1], got {value}")
@@ -76,6 +90,12 @@ class DedupeSettings:
             raise ConfigError(
                 "dedupe.rewrite_threshold must not exceed dedupe.copy_threshold "
                 f"({self.rewrite_threshold} > {self.copy_threshold}): a copy is also a rewrite"
+            )
+        if self.candidate_threshold > self.rewrite_threshold:
+            raise ConfigError(
+                "dedupe.candidate_threshold must not exceed dedupe.rewrite_threshold "
+                f"({self.candidate_threshold} > {self.rewrite_threshold}): rewrites would never be "
+                "looked at"
             )
 
 
