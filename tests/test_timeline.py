@@ -132,3 +132,26 @@ def test_dateline_is_not_an_event() -> None:
     timeline = build_timeline(_story([article, other]))
     assert [e.date for e in timeline] == ["2024-03-12"]
     assert {ev.article for ev in timeline[0].evidence} == {"z", "w"}
+
+
+def test_restatement_in_parentheses_is_not_an_event() -> None:
+    article = _article({
+        "id": "r", "published": "2024-03-14", "language": "fr",
+        "text": "Le missile a été tiré à 11h43 mercredi (3h43 à Paris mardi), selon l'état-major de l'armée.",
+    })
+    timeline = build_timeline(_story([article]))
+    assert [e.date for e in timeline] == ["2024-03-13T11:43"]
+
+
+def test_unanchored_next_day_does_not_date_an_article() -> None:
+    dated = _article({
+        "id": "d", "published": "2024-03-14", "language": "fr",
+        "text": "Le tribunal a rendu son jugement mercredi 13 mars après trois jours d'audience.",
+    })
+    undated = _article({
+        "id": "u", "published": None, "language": "fr",
+        "text": "Le lendemain, le tribunal a rendu son jugement après trois jours d'audience.\n"
+        "Le tribunal avait siégé lundi pour la première audience du procès.",
+    })
+    how = infer_story_dates(_story([dated, undated]))["u"][1]
+    assert "lendemain" not in how

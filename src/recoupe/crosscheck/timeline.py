@@ -262,8 +262,9 @@ def _known_days(
     known: dict[dt.date, list[_Known]] = {}
     for r in reads:
         anchor = anchors.get(r.article.id)
+        restated = _restatements(r.article.clean_text, r.times)
         for t in r.times:
-            if _is_since(t) or _in_dateline(r.article, t):
+            if _is_since(t) or _in_dateline(r.article, t) or any(a <= t.start < b for a, b in restated):
                 continue
             value = _value(t, anchor, years)
             if value is None or len(value) < 10:
@@ -289,8 +290,9 @@ def _guess(
     text = read.article.clean_text
     relative = []
     own: list[tuple[dt.date, str]] = []
+    restated = _restatements(text, read.times)
     for t in read.times:
-        if _is_since(t) or not t.rule:
+        if _is_since(t) or not t.rule or any(a <= t.start < b for a, b in restated):
             continue
         fields = rule_fields(t.rule)
         if needs_anchor(t.rule) and "md" not in fields:
@@ -431,8 +433,9 @@ def _told(
     """The dated clauses of one article, the most precise value kept per sentence and day."""
     text = read.article.clean_text
     dated: list[tuple[TimeExpression, str]] = []
+    restated = _restatements(text, read.times)
     for t in read.times:
-        if _is_since(t) or _in_dateline(read.article, t):
+        if _is_since(t) or _in_dateline(read.article, t) or any(a <= t.start < b for a, b in restated):
             continue
         value = _value(t, anchor, years) if needs_anchor(t.rule or "") else t.value
         if value:
@@ -465,6 +468,18 @@ def _told(
             )
         )
     return out
+
+
+def _restatements(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
+    """Parentheses opened right after a date: the same moment in other words
+    ("11h43 (04h43 à Paris mardi)"), not events of their own."""
+    spans = []
+    for t in times:
+        opening = text.find("(", t.end, t.end + 4)
+        if opening >= 0:
+            closing = text.find(")", opening)
+            spans.append((opening, closing if closing >= 0 else len(text)))
+    return spans
 
 
 def _fixed_by_prefix(t: TimeExpression, value: str, prefix: str | None) -> bool:
