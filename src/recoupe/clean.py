@@ -37,7 +37,7 @@ _LINE = re.compile(r"[^\r\n]+")
 # Runs of ASCII blanks collapse to one space; every other character is kept.
 _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
-_SENTENCE_END = ".!?:;»”\"…)]"
+_SENTENCE_END = '.!?:;»”"…)]'
 _WORDS = re.compile(r"\w+")
 
 
@@ -49,6 +49,7 @@ class Rule:
     max_chars: int
     regex: re.Pattern[str]
     origin: str
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +71,32 @@ class Cleaned:
 # ------------------------------------------------------------------------- rules
 
 
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules in kind order, by line position, with merged prefilters.
+
+    Most lines are prose that no rule takes. A merged pattern (the union of the
+    "line" rules that could apply to a line of that position and size) tells so in
+    one call; only a line it accepts is tried rule by rule, so the merged patterns
+    are a superset test and never decide alone.
+    """
+
+    rules: dict[str, tuple[Rule, ...]]
+    # The rules to try when the merged prefilter rejects the line.
+    partial: dict[str, tuple[Rule, ...]]
+    merged: dict[tuple[str, int], re.Pattern[str]]
+
+
+_POSITIONS = {"first": ("first", "edge", "any"), "edge": ("edge", "any"), "any": ("any",)}
+# Size classes of the merged prefilters: a short line can be a caption, a credit
+# or a promo; a long one only a few kinds of leftovers.
+_SIZES = (60, 120, 250, 400, _NO_LIMIT)
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
 @cache
-def rules_for(languages: tuple[str, ...]) -> tuple[Rule, ...]:
-    """The cleaning rules of lang/clean/common.toml and of ``languages``, in kind order."""
+def rules_for(languages: tuple[str, ...]) -> RuleSet:
+    """The cleaning rules of lang/clean/common.toml and of ``languages``."""
     common = load_table("clean", "common")
     fragments = dict(common.get("fragments", {}))
     fragments["agency"] = agency_pattern()
@@ -81,7 +105,34 @@ def rules_for(languages: tuple[str, ...]) -> tuple[Rule, ...]:
         table = common if name == "common" else load_table("clean", name)
         for index, spec in enumerate(table.get("rules", [])):
             rules.append(_compile(spec, fragments, f"lang/clean/{name}.toml rule {index + 1}"))
-    return tuple(sorted(rules, key=lambda rule: KINDS.index(rule.kind)))
+    rules.sort(key=lambda rule: KINDS.index(rule.kind))
+    by_position = {
+        position: tuple(rule for rule in rules if rule.where in allowed) for position, allowed in _POSITIONS.items()
+    }
+    merged: dict[tuple[str, int], re.Pattern[str]] = {}
+    for position, candidates in by_position.items():
+        lower = 0
+        for size in _SIZES if position == "any" else (_NO_LIMIT,):
+            merged[position, size] = _merge(
+                r for r in candidates if r.match == "line" and not r.needs and r.max_chars > lower
+            )
+            lower = size
+    return RuleSet(
+        rules=by_position,
+        partial={
+            position: tuple(r for r in rs if r.match != "line" or r.needs) for position, rs in by_position.items()
+        },
+        merged=merged,
+    )
+
+
+def _merge(rules: Iterator[Rule]) -> re.Pattern[str]:
+    alternatives = [
+        ("(?i:" if rule.regex.flags & re.IGNORECASE else "(?:") + _GROUP_NAME.sub("(?:", rule.regex.pattern) + ")"
+        for rule in rules
+    ]
+    # (?!) never matches: the union of no rule.
+    return re.compile("|".join(alternatives) or "(?!)", re.DOTALL)
 
 
 @cache
@@ -117,7 +168,8 @@ def _compile(spec: dict[str, Any], fragments: dict[str, str], origin: str) -> Ru
     except re.error as exc:
         raise ConfigError(f"{origin}: the pattern is not a valid regular expression: {exc}") from exc
     default_limit = _NO_LIMIT if match != "line" else 300
-    return Rule(kind, match, where, int(spec.get("max_chars", default_limit)), regex, origin)
+    needs = tuple(str(word).casefold() for word in spec.get("needs", ()))
+    return Rule(kind, match, where, int(spec.get("max_chars", default_limit)), regex, origin, needs)
 
 
 # ---------------------------------------------------------------------- cleaning
@@ -141,9 +193,9 @@ def clean(raw: RawDoc, *, settings: CleanSettings) -> Article:
 
 def clean_mapped(raw: RawDoc, *, settings: CleanSettings) -> Cleaned:
     body = raw.body
-    rules = rules_for(tuple(lang for lang in settings.languages if lang != "common"))
+    ruleset = rules_for(tuple(lang for lang in settings.languages if lang != "common"))
     found = _Found()
-    pieces = list(_scan(body, rules, settings, found))
+    pieces = list(_scan(body, ruleset, settings, found))
     blocks = _paragraphs(body, pieces)
     blocks = _drop_repeats(body, blocks, settings, found)
     blocks, title, title_span = _take_title(body, blocks, raw.title)
@@ -164,9 +216,7 @@ def clean_mapped(raw: RawDoc, *, settings: CleanSettings) -> Cleaned:
         format=raw.format,
         title=title,
         url=raw.url,
-        outlet=metadata.normalise_outlet(raw.outlet)
-        or found.outlet
-        or metadata.outlet_from_url(raw.url),
+        outlet=metadata.normalise_outlet(raw.outlet) or found.outlet or metadata.outlet_from_url(raw.url),
         credits=credits,
         published=metadata.parse_date(raw.published, languages=settings.languages) or found.published,
         removed=[body[start:end] for start, end in found.removed],
@@ -190,9 +240,7 @@ def _language(declared: str | None, text: str, settings: CleanSettings) -> str:
         code = declared.strip().lower().replace("_", "-").split("-")[0]
         if code in settings.languages:
             return code
-    return metadata.detect_language(
-        text, languages=settings.languages, default=settings.default_language
-    )
+    return metadata.detect_language(text, languages=settings.languages, default=settings.default_language)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -204,9 +252,7 @@ def _unique(names: list[str]) -> list[str]:
     return list(seen)
 
 
-def _scan(
-    body: str, rules: tuple[Rule, ...], settings: CleanSettings, found: _Found
-) -> Iterator[tuple[int, int]]:
+def _scan(body: str, ruleset: RuleSet, settings: CleanSettings, found: _Found) -> Iterator[tuple[int, int]]:
     """The kept (start, end) piece of every non-blank line, after the rules took theirs."""
     lines = [_strip(body, m.start(), m.end()) for m in _LINE.finditer(body)]
     lines = [(start, end) for start, end in lines if start < end]
@@ -214,8 +260,9 @@ def _scan(
     caption_pending = False
     for index, (start, end) in enumerate(lines):
         edge = index < settings.edge_lines or index > last - settings.edge_lines
+        position = "first" if index == 0 else "edge" if edge else "any"
         text = body[start:end]
-        rule, match = _first_match(rules, text, first=index == 0, edge=edge, found=found)
+        rule, match = _first_match(ruleset, text, position=position, found=found, languages=settings.languages)
         if rule is None or match is None:
             if caption_pending and len(text) <= settings.caption_max_chars:
                 found.removed.append((start, end))
@@ -237,28 +284,35 @@ def _scan(
 
 
 def _first_match(
-    rules: tuple[Rule, ...], text: str, *, first: bool, edge: bool, found: _Found
+    ruleset: RuleSet, text: str, *, position: str, found: _Found, languages: tuple[str, ...]
 ) -> tuple[Rule | None, re.Match[str] | None]:
     size = len(text)
-    for rule in rules:
-        if size > rule.max_chars or (rule.where == "first" and not first) or (rule.where == "edge" and not edge):
-            continue
+    bound = next(limit for limit in _SIZES if size <= limit) if position == "any" else _NO_LIMIT
+    maybe_line = ruleset.merged[position, bound].fullmatch(text) is not None
+    lowered = ""
+    for rule in ruleset.rules[position] if maybe_line else ruleset.partial[position]:
+        if rule.needs:
+            lowered = lowered or text.casefold()
+            if not any(word in lowered for word in rule.needs):
+                continue
         if rule.match == "line":
+            if size > rule.max_chars:
+                continue
             match = rule.regex.fullmatch(text)
         elif rule.match == "start":
             match = rule.regex.match(text)
         else:
             match = rule.regex.search(text)
-        if match is not None and match.end() > match.start() and _take(match, found):
+        if match is not None and match.end() > match.start() and _take(match, found, languages):
             return rule, match
     return None, None
 
 
-def _take(match: re.Match[str], found: _Found) -> bool:
+def _take(match: re.Match[str], found: _Found, languages: tuple[str, ...]) -> bool:
     """Record the metadata a match carries; False when its date is no date after all."""
     groups = {name: value for name, value in match.groupdict().items() if value}
-    published = metadata.parse_date(groups["date"]) if "date" in groups else None
-    updated = metadata.parse_date(groups["updated"]) if "updated" in groups else None
+    published = metadata.parse_date(groups["date"], languages=languages) if "date" in groups else None
+    updated = metadata.parse_date(groups["updated"], languages=languages) if "updated" in groups else None
     if ("date" in groups and published is None) or ("updated" in groups and updated is None):
         return False
     if published and found.published is None:
@@ -301,7 +355,10 @@ def _paragraphs(body: str, pieces: list[tuple[int, int]]) -> list[list[tuple[int
 
 
 def _key(body: str, block: list[tuple[int, int]]) -> str:
-    return " ".join(_WORDS.findall(" ".join(body[s:e] for s, e in block).casefold()))
+    """The paragraph's words (with their punctuation), lower-cased and sorted: a
+    reordered or lightly edited repeat stays close to the original under a plain
+    edit ratio."""
+    return " ".join(sorted(" ".join(body[s:e] for s, e in block).casefold().split()))
 
 
 def _drop_repeats(
@@ -311,12 +368,9 @@ def _drop_repeats(
     earlier: list[str] = []
     cutoff = settings.repeat_similarity * 100
     for block in blocks:
-        key = _key(body, block)
-        if len(key) >= settings.min_repeat_chars:
-            if earlier and (
-                key in earlier
-                or process.extractOne(key, earlier, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff)
-            ):
+        if sum(end - start for start, end in block) >= settings.min_repeat_chars:
+            key = _key(body, block)
+            if earlier and process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=cutoff):
                 found.removed.append((block[0][0], block[-1][1]))
                 continue
             earlier.append(key)
@@ -337,7 +391,7 @@ def _take_title(
         return blocks, title, None
     first = blocks[0]
     span = (first[0][0], first[-1][1])
-    text = body[span[0]:span[1]]
+    text = body[span[0] : span[1]]
     if title is not None:
         if _WORDS.findall(text.casefold()) == _WORDS.findall(title.casefold()):
             return blocks[1:], title, span
@@ -370,7 +424,7 @@ def _render(body: str, blocks: list[list[tuple[int, int]]]) -> tuple[str, list[t
             position = start
             for blank in _BLANKS.finditer(body, start, end):
                 segments.append((size, position, blank.start() - position))
-                out.append(body[position:blank.start()] + " ")
+                out.append(body[position : blank.start()] + " ")
                 size += blank.start() - position + 1
                 position = blank.end()
             segments.append((size, position, end - position))

@@ -16,7 +16,7 @@ from ..errors import InputProblem
 from ..records import InputError, RawDoc
 from ..settings import ReadSettings
 from .base import Source
-from .decode import check_size, decode
+from .decode import check_size, decode, human_size
 from .feed import read_feed
 from .html import read_html
 from .jsonl import read_jsonl
@@ -73,6 +73,9 @@ def _read_stdin(stdin: BinaryIO | None, settings: ReadSettings) -> Iterator[RawD
         data = stdin.read(settings.max_bytes + 1)
     except OSError as exc:
         yield InputError("-", f"cannot read standard input: {_os_reason(exc)}")
+        return
+    if len(data) > settings.max_bytes:
+        yield InputError("-", f"standard input is over the {human_size(settings.max_bytes)} limit (read.max_bytes)")
         return
     yield from read_bytes(data, Source("-", "stdin"), name="", settings=settings)
 

@@ -51,8 +51,14 @@ def _credits(value: Any) -> list[str]:
 
 
 def record_to_rawdoc(
-    record: Mapping[str, Any], *, source: Source, input: str, default_id: str, line: int | None,
-    original: str, format: str,
+    record: Mapping[str, Any],
+    *,
+    source: Source,
+    input: str,
+    default_id: str,
+    line: int | None,
+    original: str,
+    format: str,
 ) -> RawDoc:
     """A RawDoc from a JSON object or a CSV row; fields it does not know go to ``extra``.
 

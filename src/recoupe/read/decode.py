@@ -48,6 +48,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Control bytes that never occur in text; tab, newlines, form feed and escape do.
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _SNIFF = 8192
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 def human_size(size: int) -> str:
@@ -60,9 +61,7 @@ def human_size(size: int) -> str:
 
 def check_size(size: int, limit: int) -> None:
     if size > limit:
-        raise InputProblem(
-            f"file is {human_size(size)}, over the {human_size(limit)} limit (read.max_bytes)"
-        )
+        raise InputProblem(f"file is {human_size(size)}, over the {human_size(limit)} limit (read.max_bytes)")
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -81,7 +80,7 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputProblem(
                     f"the file starts with a {encoding} byte order mark but byte {exc.start + len(bom)} "
@@ -97,12 +96,17 @@ def decode(data: bytes) -> str:
         return _non_empty(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise InputProblem(
             "cannot decode the bytes as text (not UTF-8 and no other encoding fits); re-save it as UTF-8"
         )
-    return _non_empty(str(best))
+    best = matches[0]
+    # Short texts fit many code pages equally well; the Western one is then the
+    # likeliest for the languages served (cp1250 would turn "à" into "ŕ").
+    tied = (m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01)
+    chosen = next((m for m in tied if m.encoding in _WESTERN), best)
+    return _non_empty(str(chosen))
 
 
 def _non_empty(text: str) -> str:

@@ -15,9 +15,7 @@ from .decode import repair
 
 def read_html(text: str, source: Source) -> Iterator[RawDoc | InputError]:
     try:
-        document = trafilatura.bare_extraction(
-            text, with_metadata=True, include_comments=False, include_tables=False
-        )
+        document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=False)
     except (ValueError, TypeError, AttributeError) as exc:
         raise InputProblem(f"the HTML page cannot be parsed ({exc})") from exc
     body = getattr(document, "text", None) if document is not None else None

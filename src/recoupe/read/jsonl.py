@@ -12,9 +12,7 @@ from .base import Source, record_to_rawdoc
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(value), "a number")
 
 
 def read_jsonl(text: str, source: Source) -> Iterator[RawDoc | InputError]:
@@ -42,8 +40,13 @@ def read_jsonl(text: str, source: Source) -> Iterator[RawDoc | InputError]:
             continue
         try:
             yield record_to_rawdoc(
-                record, source=source, input=f"{source.input}:{number}",
-                default_id=f"{source.doc_id}:{number}", line=number, original=line.strip(), format="jsonl",
+                record,
+                source=source,
+                input=f"{source.input}:{number}",
+                default_id=f"{source.doc_id}:{number}",
+                line=number,
+                original=line.strip(),
+                format="jsonl",
             )
         except InputProblem as problem:
             yield InputError(source.input, problem.reason, number)
@@ -73,8 +76,13 @@ def _read_array(text: str, source: Source) -> Iterator[RawDoc | InputError]:
             continue
         try:
             yield record_to_rawdoc(
-                record, source=source, input=where, default_id=f"{source.doc_id}#{index}", line=None,
-                original=json.dumps(record, ensure_ascii=False), format="json",
+                record,
+                source=source,
+                input=where,
+                default_id=f"{source.doc_id}#{index}",
+                line=None,
+                original=json.dumps(record, ensure_ascii=False),
+                format="json",
             )
         except InputProblem as problem:
             yield InputError(source.input, f"item {index}: {problem.reason}")

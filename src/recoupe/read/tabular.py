@@ -41,8 +41,8 @@ def read_csv(text: str, source: Source, *, tab: bool = False) -> Iterator[RawDoc
     names = [name.strip() for name in header]
     if not set(FIELDS["text"]) & {name.lower() for name in names}:
         raise InputProblem(
-            f"the CSV header has no text column (found {', '.join(names)[:200]}; "
-            "expected one of text, body, content)", line=1
+            f"the CSV header has no text column (found {', '.join(names)[:200]}; expected one of text, body, content)",
+            line=1,
         )
     start = reader.line_num + 1
     while True:
@@ -61,14 +61,17 @@ def read_csv(text: str, source: Source, *, tab: bool = False) -> Iterator[RawDoc
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(names):
-            yield InputError(
-                source.input, f"line {line}: {len(row)} fields where the header has {len(names)}", line
-            )
+            yield InputError(source.input, f"line {line}: {len(row)} fields where the header has {len(names)}", line)
             continue
         try:
             yield record_to_rawdoc(
-                dict(zip(names, row, strict=True)), source=source, input=f"{source.input}:{line}",
-                default_id=f"{source.doc_id}:{line}", line=line, original=original, format="csv",
+                dict(zip(names, row, strict=True)),
+                source=source,
+                input=f"{source.input}:{line}",
+                default_id=f"{source.doc_id}:{line}",
+                line=line,
+                original=original,
+                format="csv",
             )
         except InputProblem as problem:
             yield InputError(source.input, problem.reason, line)
