@@ -6,6 +6,8 @@ import json
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recoupe.annotate.dates import find_times
 from recoupe.annotate.sentences import split_sentences
@@ -155,3 +157,38 @@ def test_unanchored_next_day_does_not_date_an_article() -> None:
     })
     how = infer_story_dates(_story([dated, undated]))["u"][1]
     assert "lendemain" not in how
+
+
+_LINES = [
+    "La digue a cédé mercredi matin, inondant les rues basses du village.",
+    "Hier soir, les pompiers ont évacué une centaine d'habitants.",
+    "Le préfet a annoncé le 13 mars 2024 l'ouverture d'une enquête.",
+    "La veille, la mairie avait fermé les écoles (vers 8h30 mardi).",
+    "En août, des fissures avaient été signalées par les ingénieurs.",
+    "Depuis 2019, les riverains réclamaient des travaux sur l'ouvrage.",
+    "Les sinistrés seront relogés dimanche dans des logements provisoires.",
+    "Photo : AFP, mardi.",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from(_LINES), min_size=1, max_size=5), min_size=1, max_size=4),
+    published=st.lists(st.sampled_from([None, "2024-03", "2024-03-14", "2024-03-15"]), min_size=4, max_size=4),
+)
+def test_timeline_invariants(texts: list[list[str]], published: list[str | None]) -> None:
+    articles = [
+        _article({"id": f"a{i}", "published": published[i], "language": "fr", "text": "\n".join(lines)})
+        for i, lines in enumerate(texts)
+    ]
+    story = _story(articles)
+    inferred = infer_story_dates(story)
+    assert set(inferred) <= {a.id for a in articles if a.published != "2024-03-14" and a.published != "2024-03-15"}
+    timeline = build_timeline(story, inferred=inferred)
+    by_id = {a.id: a.clean_text for a in articles}
+    for event in timeline:
+        assert event.evidence
+        assert all(by_id[ev.article][ev.start : ev.end] == ev.text for ev in event.evidence)
+    # No week values among these lines, so ISO strings sort as the dates do.
+    assert [e.date for e in timeline] == sorted(e.date for e in timeline)
+    assert not any(e.date.startswith("2019") for e in timeline)
