@@ -73,11 +73,13 @@ class QuoteTable:
     tail_re: re.Pattern[str]
     aux_words: frozenset[str]
     gerunds: frozenset[str]
+    incise_end: re.Pattern[str]
     oblique: frozenset[str]
     stops: frozenset[str]
     anaphors: tuple[str, ...]
     work_nouns: frozenset[str]
     roles: tuple[tuple[str, str], ...]
+    referring_groups: frozenset[str]
 
 
 @cache
@@ -112,10 +114,14 @@ def quote_table(language: str) -> QuoteTable | None:
         tail_re=re.compile(rf"(?:^|[\s,])(?:{adv}|{aux})$", flags),
         aux_words=frozenset(fold(w) for w in data["auxiliaries"] if " " not in w),
         gerunds=frozenset(fold(w) for w in data["gerunds"]),
+        incise_end=re.compile(
+            r"[\s,;:—–-]*[^.!?]*[,:;" + ("." if data["incise_across_sentences"] else "") + r"—–-]\s*"
+        ),
         oblique=frozenset(fold(w).rstrip("'") for w in data["oblique"]),
         stops=frozenset(fold(w) for w in data["stops"]),
         anaphors=tuple(fold(a) for a in data["anaphors"]),
         work_nouns=frozenset(fold(w) for w in data["work_nouns"]),
+        referring_groups=frozenset(data["referring_groups"]),
         roles=tuple(
             sorted(
                 ((fold(noun), group) for group, nouns in data["roles"].items() for noun in nouns),
@@ -403,7 +409,7 @@ class _Article:
             if fold(surface) not in self.table.singular:
                 return None, None, None, None
             return self.antecedent(phrase.start)
-        if phrase.kind == "anaphor":
+        if phrase.kind in ("anaphor", "zero"):
             return self.antecedent(phrase.start)
         if phrase.kind == "role":
             ranked = rank_role_holders(surface, self.holders, self.table)
@@ -412,7 +418,14 @@ class _Article:
                 return (*self.expand(holder.name, holder.start, holder.end), surface)
             det = self.table.det_re.match(surface)
             bare = not any(w[:1].isupper() for w in surface[det.end() if det else 0 :].split())
-            if det and bare and fold(det.group().strip()) not in self.table.indefinite:
+            group = role_group(surface, self.table)
+            if (
+                det
+                and bare
+                and fold(det.group().strip()) not in self.table.indefinite
+                and group
+                and group[1] in self.table.referring_groups
+            ):
                 # "l'avocate", "la responsable socialiste": a definite role with no
                 # organisation of its own points back to someone just named.
                 speaker, s_start, s_end, _ = self.antecedent(phrase.start, any_person=True)
@@ -492,15 +505,19 @@ def _classify(text: str, start: int, end: int, table: QuoteTable, persons: Seque
     if any(folded == a or folded.endswith(" " + a) for a in table.anaphors):
         return _Phrase(start, end, "anaphor")
     det = table.det_re.match(surface)
+    if det and fold(det.group().strip()) in table.indefinite:
+        return _Phrase(start, end, "other")
     body = start + (det.end() if det else 0)
+    # A name closing the phrase is the speaker ("l'opposante Claire Fabre"), unless
+    # it hangs on a preposition ("le porte-parole du Kremlin").
+    inside = [p for p in persons if start <= p.start and p.end <= end and p.end >= end - 1]
+    if inside:
+        return _Phrase(inside[-1].start, inside[-1].end, "name")
+    for match in _NAME_RE.finditer(text, body, end):
+        before = fold(text[body : match.start()]).split()
+        if match.end() == end and before and before[-1].rstrip("'") not in _FUNCTION | table.oblique:
+            return _Phrase(match.start(), match.end(), "name")
     if role_group(surface, table):
-        inside = [p for p in persons if start <= p.start and p.end <= end]
-        if inside:
-            return _Phrase(inside[-1].start, inside[-1].end, "name")
-        for match in _NAME_RE.finditer(text, body, end):
-            before = fold(text[body : match.start()]).split()
-            if match.end() == end and before and before[-1].rstrip("'") not in _FUNCTION:
-                return _Phrase(match.start(), match.end(), "name")
         return _Phrase(start, end, "role")
     if text[body : body + 1].isupper():
         return _Phrase(body, end, "name")
@@ -604,7 +621,8 @@ def _cue_phrase(
         return _Phrase(start, base + verb.end(name), "pronoun")
     lo, hi = left
     if fold(verb.group("verb")) in art.table.gerunds and art.text[lo:hi].rstrip(_SPACES + "\n").endswith(","):
-        return None
+        # "X a requis ..., estimant que « … »": the participle's subject is the clause's.
+        return _Phrase(base + verb.start(), base + verb.start(), "zero")
     if art.text[lo:hi].strip(_SPACES + "\n,;:—–-()"):
         subject = _phrase_before(art, lo, hi)
         if subject is None or not cover:
@@ -621,14 +639,11 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
     """Find the cue and speaker phrase of a quotation whose sentence context is [lo, hi)."""
     text = art.text
     post = seg.after
-    for verb in _verbs(art, post, hi):
+    for verb in _verbs(art, post, hi)[:1]:
         at = post + verb.start()
-        clause = post + max(text.rfind(c, post, at) - post for c in ",;—(") if verb.start() else post
-        adjacent = not text[post:at].strip(_SPACES + "\n,;:—–-()") or clause == post
-        phrase = _cue_phrase(art, verb, post, (max(clause, post), at), hi, cover=True)
-        if phrase is not None and adjacent and at - post < 120:
+        phrase = _cue_phrase(art, verb, post, (post, at), hi, cover=True)
+        if phrase is not None and at - post < 120:
             return _Attribution((at, post + verb.end()), phrase)
-        break
     for verb in reversed(_verbs(art, lo, seg.open)):
         at = lo + verb.start()
         phrase = _cue_phrase(art, verb, lo, (lo, at), seg.open, cover=False)
@@ -694,8 +709,10 @@ def _is_quotation(text: str, seg: _Segment, table: QuoteTable) -> bool:
     words = [w for w in text[seg.start : seg.end].split() if any(c.isalnum() for c in w)]
     if len(words) < table.min_words:
         return False
-    before = re.findall(r"[\w\-]+", text[max(0, seg.open - 30) : seg.open])
-    return not (before and fold(before[-1]) in table.work_nouns)
+    before = [fold(w) for w in re.findall(r"[\w\-]+['’]?", text[max(0, seg.open - 40) : seg.open])]
+    while before and table.det_re.fullmatch(before[-1] + ("" if before[-1].endswith("'") else " ")):
+        before.pop()
+    return not (before and before[-1] in table.work_nouns)
 
 
 def _incise_groups(art: _Article, segments: list[_Segment]) -> list[list[_Segment]]:
@@ -710,7 +727,7 @@ def _incise_groups(art: _Article, segments: list[_Segment]) -> list[list[_Segmen
                 "\n" not in between
                 and len(between) < 80
                 and len(verbs) == 1
-                and re.fullmatch(r"[\s,;:—–-]*[^.!?]*[,.:;—–-]\s*", between.replace("\u00a0", " "))
+                and art.table.incise_end.fullmatch(between.replace("\u00a0", " "))
                 and _cue_phrase(
                     art, verbs[0], prev.after, (prev.after, prev.after + verbs[0].start()), seg.open, cover=True
                 )
