@@ -96,6 +96,7 @@ class _Lexicon:
         self.months: dict[str, int] = table["months"]
         self.period_before: dict[str, str] = table.get("period_before", {})
         self.since = {s.casefold().replace("’", "'") for s in table.get("since", ())}
+        self.articles = {a.casefold().replace("’", "'") for a in table.get("articles", ())}
         self.numeric_order: str = table.get("numeric_order", "dmy")
         times = table.get("times", {})
         self.future = [re.compile(p, re.IGNORECASE) for p in table.get("future", ())]
@@ -170,7 +171,7 @@ class _Lexicon:
 
     def _since_before(self, text: str, start: int) -> bool:
         before = _norm(text[max(0, start - 30) : start]).split()
-        while before and before[-1] in ("le", "la", "les", "the", "l'"):
+        while before and before[-1] in self.articles:
             before.pop()
         tail = " ".join(before[-3:])
         return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " ")
@@ -555,17 +556,19 @@ def _month_day(f: dict[str, str], anchor: dt.date | None, year: int | None) -> s
     if not candidates:
         return _month_day({"md": f["md"]}, anchor, year) if "wd" in f else None
     if anchor is not None and "wd" not in f:
-        candidates = _by_tense(candidates, f.get("dir", "past"), anchor)
+        candidates = _by_tense(candidates, f.get("dir", "past"), anchor, since="since" in f)
     return min(candidates)[2].isoformat()
 
 
 def _by_tense(
-    candidates: list[tuple[dt.timedelta, bool, dt.date]], direction: str, anchor: dt.date
+    candidates: list[tuple[dt.timedelta, bool, dt.date]], direction: str, anchor: dt.date, *, since: bool
 ) -> list[tuple[dt.timedelta, bool, dt.date]]:
-    """Days told in the future tense lie ahead; in the past tense, behind unless that is too far."""
+    """Days told in the future tense lie ahead; in the past tense, behind unless that is too far;
+    a starting point ("depuis le 3 mai") always behind."""
     if direction == "future":
         return [c for c in candidates if c[2] >= anchor] or candidates
-    recent = [c for c in candidates if c[2] <= anchor and c[0] <= _PAST_REACH]
+    reach = dt.timedelta(days=366) if since else _PAST_REACH
+    recent = [c for c in candidates if c[2] <= anchor and c[0] <= reach]
     return recent or candidates
 
 
