@@ -101,18 +101,19 @@ def shared_models(models: Models) -> Iterator[Models]:
 
 
 @pytest.fixture(scope="module")
-def stories_brief(shared_models: Models, tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcome, Any]:
-    target = tmp_path_factory.mktemp("brief") / "nested" / "brief.json"
-    outcome = invoke(["-q", "brief", str(STORIES), "--include-text", "-o", str(target)])
-    return outcome, json.loads(target.read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
 def db(shared_models: Models, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two-event folder ingested once; the store commands and the store briefs work on it."""
     path = tmp_path_factory.mktemp("store") / "news.db"
     outcome = invoke(["-q", "ingest", str(STORIES), "--db", str(path)])
     assert outcome.code == 0, outcome.err
     return path
+
+
+@pytest.fixture(scope="module")
+def stories_brief(db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Outcome, Any]:
+    target = tmp_path_factory.mktemp("brief") / "nested" / "brief.json"
+    outcome = invoke(["-q", "brief", "--db", str(db), "--include-text", "-o", str(target)])
+    return outcome, json.loads(target.read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -273,6 +274,11 @@ def test_mixed_folder_exits_0_without_traceback(mixed_run: Outcome) -> None:
     assert mixed_run.code == 0, mixed_run.err
     assert "Traceback" not in mixed_run.err
     assert schema_errors(mixed_run.json) == []
+
+
+@pytest.mark.models
+def test_mixed_folder_evidence_is_exact(mixed_run: Outcome) -> None:
+    assert inexact_spans(mixed_run.json) == []
 
 
 @pytest.mark.models
