@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from recoupe.annotate.dates import find_times, resolve_in_year, resolve_rule
 from recoupe.annotate.sentences import split_sentences
 from recoupe.evaluate.timeline import CASES, score_cases
+from recoupe.langdata import load_table
 from recoupe.records import Article, TimeExpression
 
 
@@ -69,6 +70,11 @@ def _only(text: str, published: str | None, language: str, expression: str) -> T
         ("en", "Talks began at 4 p.m. EST on Tuesday.", "2023-11-08", "at 4 p.m. EST", "2023-11-07T16:00-05:00"),
         ("en", "The report dated 11/03/2023 leaked.", "2023-11-08", "11/03/2023", "2023-11-03"),
         ("en", "Two weeks ago, the bill passed.", "2023-11-08", "Two weeks ago", "2023-W43"),
+        ("fr", "Ce mardi 12, le conseil a voté.", "2024-03-14", "Ce mardi 12", "2024-03-12"),
+        ("fr", "Le vote aura lieu lundi 18.", "2024-03-14", "lundi 18", "2024-03-18"),
+        ("fr", "Ils étaient mardi 12 000 dans la rue.", "2024-03-14", "mardi", "2024-03-12"),
+        ("fr", "Mardi, vers minuit, la digue a cédé.", "2024-03-14", "vers minuit", "2024-03-12T00:00"),
+        ("en", "The vote took place at noon on Tuesday.", "2024-03-14", "at noon", "2024-03-12T12:00"),
         ("de", "Er kam am Dienstag an.", "2024-03-14", "am Dienstag", "2024-03-12"),
         ("de", "Am 13. März 2024 traf er den Kanzler.", "2024-03-14", "13. März 2024", "2024-03-13"),
         ("de", "Er sprach gestern um 20:30 Uhr MEZ.", "2024-03-14", "um 20:30 Uhr MEZ", "2024-03-13T20:30+01:00"),
@@ -92,6 +98,7 @@ def test_expression_resolved(language: str, text: str, published: str, expressio
         ("fr", "Le bilan s'élève à 2000 morts et 300 blessés."),
         ("fr", "Il a passé 24 heures au poste."),
         ("fr", "La sonde doit se poser sur Mars."),
+        ("fr", "Le Midi est ensoleillé."),
         ("en", "They may 5 times refuse; the toll rose to 2000."),
     ],
 )
@@ -125,6 +132,14 @@ def test_undated_article_keeps_rule(text: str, expression: str, later_anchor: st
 )
 def test_partial_publication_date_gives_the_year(text: str, expression: str, value: str | None) -> None:
     assert _only(text, "2023-09", "fr", expression).value == value
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de", "es"])
+def test_language_tables_are_complete(language: str) -> None:
+    table = load_table("dates", language)
+    assert len(table["weekdays"]) == 7
+    assert sorted(set(table["months"].values())) == list(range(1, 13))
+    assert table["inferred_note"]
 
 
 def test_explicit_day_wins_and_weekday_picks_the_year() -> None:

@@ -43,10 +43,12 @@ from ..records import Article, Sentence, TimeExpression
 
 _YEAR = r"(?:1[89]|20)\d\d"
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
-_DAY_KEYS = ("date", "md", "wd", "dir", "day", "shift", "dp")
+_DAY_KEYS = ("date", "md", "dom", "wd", "dir", "day", "shift", "dp")
 # A weekday may pick a year this far from the anchor: a day and month fall on the
 # same weekday again after 5, 6 or 11 years.
 _WEEKDAY_YEARS = 11
+# "mardi 12" names the nearest month whose 12th is a Tuesday, looked for this many months around.
+_WEEKDAY_MONTHS = 6
 # A day and month told in the past tense are taken from the past year up to this far back.
 _PAST_REACH = dt.timedelta(days=300)
 
@@ -131,6 +133,13 @@ class _Lexicon:
                     rf"(?:\s+(?P<part>{parts}))?(?:\s+(?P<post>{_words(table.get('weekday_after', {}))}))?"
                 ),
             ),
+            (
+                "weekday_day",
+                _compile(
+                    rf"(?:(?P<pre>{_words(table.get('weekday_before', {}))})\s+)?{wd},?\s+{day}(?!\s?\d)"
+                    rf"(?:\s+(?P<part>{parts}))?"
+                ),
+            ),
             ("day", _compile(rf"(?P<day>{_words(table.get('days', {}))})(?:\s+(?P<part>{parts}))?")),
             ("event_day", _compile(rf"(?P<ev>{events})(?:\s+(?P<part>{parts}))?")),
             ("period", _compile(rf"(?P<period>{_words(table.get('periods', {}))})")),
@@ -190,11 +199,13 @@ def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
         marks = _words(times.get("marks", ()))
         ampm = _words(times.get("am_pm", ()))
         words = _words(times.get("words", ()))
+        named = _words(times.get("named", {}))
         return (
             rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s(?:{words}))?"
             rf"(?:\s?(?P<ap{n}>{ampm}))?"
             rf"|(?P<g{n}>1[0-2]|0?\d)\s?(?P<ag{n}>{ampm})"
-            rf"|(?P<w{n}>[01]?\d|2[0-3])\s(?:{words}))"
+            rf"|(?P<w{n}>[01]?\d|2[0-3])\s(?:{words})"
+            rf"|(?P<n{n}>{named}))"
         )
 
     before = _words(times.get("before", ()))
@@ -274,6 +285,13 @@ def _weekday_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
 
 
+def _weekday_day_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
+    if not 1 <= int(g["d"]) <= 31:
+        return None
+    fields = {"dom": str(int(g["d"])), "wd": str(lex.weekdays.index(g["wd"].casefold()))}
+    return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
+
+
 def _day_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     fields = {"day": str(_lookup(lex.table["days"], g["day"]))}
     return _with_part(fields, _lookup(lex.table["parts"], g["part"]) if "part" in g else "")
@@ -295,9 +313,13 @@ def _ago_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
 
 
 def _time_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
-    if "w1" in g and "pre" not in g:
-        return None  # "24 heures" without a preposition is a duration
-    hour, minute, ampm = _clock(g, 1)
+    if ("w1" in g or "n1" in g) and "pre" not in g:
+        return None  # "24 heures" without a preposition is a duration; "midi" alone a region
+    if "n1" in g:
+        hour, minute = (int(x) for x in _lookup(lex.table["times"]["named"], g["n1"]).split(":"))
+        ampm = ""
+    else:
+        hour, minute, ampm = _clock(g, 1)
     if ampm:
         hour = hour % 12 + (12 if ampm.casefold().startswith("p") else 0)
     fields = {"time": f"{hour:02d}:{minute:02d}"}
@@ -315,7 +337,7 @@ def _clock(g: dict[str, str], n: int) -> tuple[int, int, str]:
         return int(g[f"h{n}"]), int(g.get(f"mi{n}", "0")), ampm
     if f"g{n}" in g:
         return int(g[f"g{n}"]), 0, g[f"ag{n}"]
-    return int(g[f"w{n}"]), 0, ""
+    return int(g.get(f"w{n}", "0")), 0, ""
 
 
 def _with_part(fields: dict[str, str], part: str) -> dict[str, str]:
@@ -331,6 +353,7 @@ _FIELD_READERS = {
     "month": _month_fields,
     "year": _year_fields,
     "weekday": _weekday_fields,
+    "weekday_day": _weekday_day_fields,
     "day": _day_fields,
     "event_day": _event_day_fields,
     "period": _period_fields,
@@ -525,6 +548,8 @@ def _base_value(f: dict[str, str], anchor: dt.date | None, year: int | None) -> 
         return _dateparser_value(f["dp"], anchor) if anchor else None
     if anchor is None:
         return None
+    if "dom" in f:
+        return _weekday_of_month(int(f["dom"]), int(f["wd"]), f.get("dir", "past"), anchor)
     if "wd" in f:
         return _weekday(int(f["wd"]), f.get("dir", "past"), anchor).isoformat()
     if "week" in f:
@@ -570,6 +595,21 @@ def _by_tense(
     reach = dt.timedelta(days=366) if since else _PAST_REACH
     recent = [c for c in candidates if c[2] <= anchor and c[0] <= reach]
     return recent or candidates
+
+
+def _weekday_of_month(day: int, weekday: int, direction: str, anchor: dt.date) -> str | None:
+    """ "mardi 12": the month, near the anchor, whose 12th is a Tuesday (behind it unless told ahead)."""
+    found = []
+    for shift in range(-_WEEKDAY_MONTHS, _WEEKDAY_MONTHS + 1):
+        index = anchor.year * 12 + anchor.month - 1 + shift
+        year, month = divmod(index, 12)
+        if day <= calendar.monthrange(year, month + 1)[1]:
+            candidate = dt.date(year, month + 1, day)
+            if candidate.weekday() == weekday:
+                found.append(candidate)
+    ahead = direction in ("future", "next")
+    fitting = [c for c in found if (c >= anchor if ahead else c <= anchor)] or found
+    return min(fitting, key=lambda c: abs(c - anchor)).isoformat() if fitting else None
 
 
 def _month(month: int, direction: str, anchor: dt.date | None, year: int | None) -> str | None:
