@@ -170,7 +170,7 @@ def test_the_default_limit_reads_the_big_file() -> None:
     ("data", "expected"),
     [
         (b'{"id": "s1", "text": "Un texte venu de stdin."}\n', ("s1", "-:1", "jsonl")),
-        ("Un article en texte brut.\n".encode(), ("stdin", "-", "text")),
+        (b"Un article en texte brut.\n", ("stdin", "-", "text")),
         (
             b"<rss><channel><item><guid>g</guid><description>Du texte.</description></item></channel></rss>",
             ("g", "-", "feed"),

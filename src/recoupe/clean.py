@@ -264,7 +264,7 @@ def _scan(body: str, ruleset: RuleSet, settings: CleanSettings, found: _Found) -
         text = body[start:end]
         rule, match = _first_match(ruleset, text, position=position, found=found, languages=settings.languages)
         if rule is None or match is None:
-            if caption_pending and len(text) <= settings.caption_max_chars:
+            if caption_pending and _reads_as_caption(body, text, end, settings):
                 found.removed.append((start, end))
             else:
                 yield start, end
@@ -281,6 +281,20 @@ def _scan(body: str, ruleset: RuleSet, settings: CleanSettings, found: _Found) -
         keep = _strip(body, *keep)
         if keep[0] < keep[1]:
             yield keep
+
+
+def _reads_as_caption(body: str, text: str, end: int, settings: CleanSettings) -> bool:
+    """Whether the short line after an image placeholder is its caption.
+
+    Captions go without a final full stop, or stand apart from the text with a
+    wider gap below them (a flattened figure); a sentence set like the others
+    is the article going on after a picture without a caption.
+    """
+    if len(text) > settings.caption_max_chars:
+        return False
+    if text[-1] not in _SENTENCE_END:
+        return True
+    return body.count("\n", end, len(body) - len(body[end:].lstrip())) >= 3
 
 
 def _first_match(
