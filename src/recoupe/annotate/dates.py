@@ -111,6 +111,8 @@ class _Lexicon:
         parts = _words(table.get("parts", {}))
         pre = _words(self.period_before)
         events = _words(table.get("event_days", {}))
+        # "jeudi 13" is a date only when the number ends the phrase: "jeudi 13 recours" counts appeals.
+        day_end = rf"(?=\s*[,.;:)–—]|\s*$|\s+(?:{_words(times.get('before', ()))})\s)"
         post = rf"(?:\s+(?P<post>{_words(table.get('weekday_after', {}))}))?(?:\s+(?P<part>{parts}))?"
         orders = {
             "dmy": rf"(?:{wd},?\s+)?{day}\.?\s+(?:{join}\s*)?{month}"
@@ -122,7 +124,7 @@ class _Lexicon:
         ]
         self.patterns += [
             ("iso", _compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?![\w-])")),
-            ("numeric", _compile(rf"(?<![\w/.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.]{year}(?![\w/])")),
+            ("numeric", _compile(rf"(?<![\w/.-])(?P<a>[0-3]?\d)([/.-])(?P<b>[01]?\d)\2{year}(?![\w/-])")),
             ("month", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{month}(?:\s+(?:{join}\s*)?{year})?{post}")),
             ("month", _compile(rf"{month}\s+(?:{join}\s*)?{year}")),
             ("year", _compile(rf"(?P<pre>{pre})\s*(?:{join}\s*)?{year}")),
@@ -136,8 +138,8 @@ class _Lexicon:
             (
                 "weekday_day",
                 _compile(
-                    rf"(?:(?P<pre>{_words(table.get('weekday_before', {}))})\s+)?{wd},?\s+{day}(?!\s?\d)"
-                    rf"(?:\s+(?P<part>{parts}))?"
+                    rf"(?:(?P<pre>{_words(table.get('weekday_before', {}))})\s+)?{wd},?\s+{day}"
+                    rf"(?:\s+(?P<part>{parts}))?{day_end}"
                 ),
             ),
             ("day", _compile(rf"(?P<day>{_words(table.get('days', {}))})(?:\s+(?P<part>{parts}))?")),
@@ -195,13 +197,15 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
+    zone = _words(zones)
+
     def one(n: int) -> str:
         marks = _words(times.get("marks", ()))
         ampm = _words(times.get("am_pm", ()))
         words = _words(times.get("words", ()))
         named = _words(times.get("named", {}))
         return (
-            rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s(?:{words}))?"
+            rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s?(?:{marks})\s?(?P<mi{n}>[0-5]\d)?(?!\d)(?:\s(?!{zone})(?:{words}))?"
             rf"(?:\s?(?P<ap{n}>{ampm}))?"
             rf"|(?P<g{n}>1[0-2]|0?\d)\s?(?P<ag{n}>{ampm})"
             rf"|(?P<w{n}>[01]?\d|2[0-3])\s(?:{words})"
@@ -210,7 +214,6 @@ def _time_pattern(times: dict[str, Any], zones: dict[str, str]) -> str:
 
     before = _words(times.get("before", ()))
     joins = _words(times.get("range", ()))
-    zone = _words(zones)
     return (
         rf"(?:(?P<pre>{before})\s+)?{one(1)}(?:\s*(?:{joins})\s*{one(2)})?"
         rf"(?:\s*\((?P<tz>{zone})\)|,?\s+(?P<tzb>{zone}))?"
