@@ -101,14 +101,37 @@ class DedupeSettings:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    threshold: float = 0.5
+    threshold: float = 0.17
     window_days: int = 30
+    weight_terms: float = 1.0
+    weight_entities: float = 3.0
+    weight_numbers: float = 1.0
+    weight_vector: float = 1.0
+    vector_floor: float = 0.3
+    time_decay: float = 0.2
+    article_terms: int = 60
+    story_terms: int = 200
+    block_keys: int = 8
+    posting_cap: int = 64
+    max_candidates: int = 24
+    recent_stories: int = 2048
+    vector_neighbours: int = 8
 
     def validate(self) -> None:
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(f"cluster.threshold must lie in (0, 1), got {self.threshold}")
         if self.window_days < 1:
             raise ConfigError(f"cluster.window_days must be at least 1, got {self.window_days}")
+        for name in ("weight_terms", "weight_entities", "weight_numbers", "weight_vector"):
+            if getattr(self, name) < 0.0:
+                raise ConfigError(f"cluster.{name} must not be negative, got {getattr(self, name)}")
+        for name in ("vector_floor", "time_decay"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                raise ConfigError(f"cluster.{name} must lie in [0, 1), got {getattr(self, name)}")
+        for name in ("article_terms", "story_terms", "block_keys", "posting_cap", "max_candidates",
+                     "recent_stories", "vector_neighbours"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"cluster.{name} must be at least 1, got {getattr(self, name)}")
 
 
 @dataclass(frozen=True, slots=True)
