@@ -16,6 +16,7 @@ Language knowledge lives in ``lang/quotes/<language>.toml``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -74,6 +75,8 @@ class QuoteTable:
     aux_words: frozenset[str]
     gerunds: frozenset[str]
     incise_end: re.Pattern[str]
+    manner_re: re.Pattern[str]
+    conjunctions: frozenset[str]
     oblique: frozenset[str]
     stops: frozenset[str]
     anaphors: tuple[str, ...]
@@ -98,12 +101,13 @@ def quote_table(language: str) -> QuoteTable | None:
         closers={opener: closer for opener, closer in data["pairs"]},
         min_words=int(data["min_words"]),
         verb_re=re.compile(
-            rf"(?<![\w\-’'])(?:(?P<aux>{aux})(?P<inv1>{inv})?(?:\s*,?\s+(?:{adv})\s*,?)*\s+)?"
+            rf"(?<![\w\-’'])(?:(?P<aux>{aux})(?P<inv1>{inv})?(?:\s*,[^,.;:«»“”\"\n]{{1,40}},)?"
+            rf"(?:\s*,?\s+(?:{adv})\s*,?)*\s+)?"
             rf"(?P<verb>{verb})(?P<inv2>{inv})?(?![\w])",
             flags,
         ),
         prep_re=re.compile(rf"(?<![\w])(?P<verb>{_alt(data['prepositions'])})(?![\w])", flags),
-        topic_re=re.compile(rf"^\s*(?P<verb>{_alt(data['topic_cues'])})\s+(?P<np>[^,]{{2,80}}),\s*$", flags),
+        topic_re=re.compile(rf"^\s*(?P<verb>{_alt(data['topic_cues'])})\s+(?P<np>[^,]{{2,80}}),", flags),
         pronoun_re=re.compile(rf"{pronouns}(?![\w\-])", flags),
         pronoun_end_re=re.compile(rf"(?:^|(?<=[\s'’]))(?P<p>{pronouns})$", flags),
         plural=frozenset(fold(p) for p in plural),
@@ -114,6 +118,8 @@ def quote_table(language: str) -> QuoteTable | None:
         tail_re=re.compile(rf"(?:^|[\s,])(?:{adv}|{aux})$", flags),
         aux_words=frozenset(fold(w) for w in data["auxiliaries"] if " " not in w),
         gerunds=frozenset(fold(w) for w in data["gerunds"]),
+        conjunctions=frozenset(fold(w) for w in data["conjunctions"]),
+        manner_re=re.compile(rf"\w+(?:{_alt(data['adverb_suffixes'])})(?![\w\-])\s+"),
         incise_end=re.compile(
             r"[\s,;:—–-]*[^.!?]*[,:;" + ("." if data["incise_across_sentences"] else "") + r"—–-]\s*"
         ),
@@ -232,7 +238,7 @@ class RoleHolder:
 
 def role_group(phrase: str, table: QuoteTable) -> tuple[str, str] | None:
     """The (role noun, group) a phrase designates, the longest role noun first."""
-    folded = fold(phrase)
+    folded = re.sub(r"(?<![\w\-])ex-", "", fold(phrase))
     for noun, group in table.roles:
         if re.search(rf"(?<![\w\-]){re.escape(noun)}s?(?![\w\-])", folded):
             return noun, group
@@ -347,6 +353,10 @@ class _Article:
             return False
         if fold(words[-1]).rstrip("'") in self.table.oblique:
             return True
+        while len(words) > 1 and self.table.det_re.fullmatch(words[-1] + ("" if words[-1][-1] in "'’" else " ")):
+            words.pop()
+            if fold(words[-1]).rstrip("'") in self.table.oblique:
+                return True
         # "l'agence de presse russe Ria": a name in apposition to a noun that is no role.
         tail = " ".join(re.split(r"[,;:()«»“”\"\n]", before)[-1].split()[-6:])
         for det in self.table.det_re.finditer(tail):
@@ -529,6 +539,9 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
     text, table = art.text, art.table
     while pos < limit and text[pos] in _SPACES + "\n":
         pos += 1
+    manner = table.manner_re.match(text, pos, limit)
+    if manner:
+        return _phrase_after(art, manner.end(), limit)
     chunk = text[pos:limit]
     match = table.pronoun_re.match(chunk)
     if match:
@@ -544,7 +557,7 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
     chunk = chunk[: cut.start() if cut else len(chunk)]
     end = pos + det.end()
     for count, word in enumerate(re.finditer(r"\S+", chunk[det.end() :])):
-        if count >= 8 or fold(word.group()).strip(".,'") in table.stops:
+        if count >= 8 or fold(word.group()).strip(".,'") in table.stops | table.aux_words:
             break
         end = pos + det.end() + word.end()
     if end == pos + det.end():
@@ -556,7 +569,7 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
     text, table = art.text, art.table
     left = text[lo:hi]
-    appositive = re.search(rf"(?:^|[^\w’'])({_NAME}){_GAP}?,[^,;:«»“”\"\n]{{2,120}},[\s]*$", left)
+    appositive = re.search(rf"(?:^|[^\w’'])({_NAME})(?:{_GAP})?,[^,;:«»“”\"\n]{{2,200}},\s*$", left)
     if appositive and not art.oblique(lo + appositive.start(1)):
         start, stop = _trim_name(text, lo + appositive.start(1), lo + appositive.end(1), table)
         if stop > start:
@@ -575,7 +588,7 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
         return _Phrase(lo + pronoun.start("p"), end, "pronoun")
     functions = _function_words(table)
     for name in _NAME_RE.finditer(left):
-        if name.end() in (len(left), len(left) - 1):
+        if name.end() == len(left) or (name.end() == len(left) - 1 and left.endswith(".")):
             start, stop = _trim_name(text, lo + name.start(), lo + name.end(), table)
             if stop > start and not art.oblique(start):
                 return _Phrase(start, stop, "name")
@@ -625,6 +638,9 @@ def _cue_phrase(
         return _Phrase(base + verb.start(), base + verb.start(), "zero")
     if art.text[lo:hi].strip(_SPACES + "\n,;:—–-()"):
         subject = _phrase_before(art, lo, hi)
+        if subject is None and not cover and fold(art.text[lo:hi].strip(_SPACES + "\n,")) in art.table.conjunctions:
+            # "Et demandé que « … »": the subject of the sentence before.
+            return _Phrase(base + verb.start(), base + verb.start(), "zero")
         if subject is None or not cover:
             return subject
         return None if art.text[lo : subject.start].strip(_SPACES + "\n,;:—–-()") else subject
@@ -642,7 +658,7 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
     for verb in _verbs(art, post, hi)[:1]:
         at = post + verb.start()
         phrase = _cue_phrase(art, verb, post, (post, at), hi, cover=True)
-        if phrase is not None and at - post < 120:
+        if phrase is not None and phrase.kind != "zero" and at - post < 120:
             return _Attribution((at, post + verb.end()), phrase)
     for verb in reversed(_verbs(art, lo, seg.open)):
         at = lo + verb.start()
@@ -657,15 +673,15 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         phrase = _cue_phrase(art, verb, post, (clause + 1, at), hi, cover=True)
         if phrase is not None:
             return _Attribution((at, post + verb.end()), phrase)
-    headline = re.fullmatch(rf"\s*({_NAME})\s*:\s*", text[lo : seg.open])
+    headline = re.fullmatch(rf"(?:[^:\n]*\s[-–—]\s*)?({_NAME})\s*:\s*", text[lo : seg.open])
     if headline:
         start, end = _trim_name(text, lo + headline.start(1), lo + headline.end(1), art.table)
-        if end > start:
+        if end > start and (not art.recognised or any(p.start < end and start < p.end for p in art.persons)):
             return _Attribution(None, _Phrase(start, end, "name"))
     topic = art.table.topic_re.match(text[lo : seg.open])
     if topic:
         phrase = _phrase_after(art, lo + topic.start("np"), lo + topic.end("np"))
-        if phrase is not None:
+        if phrase is not None and phrase.kind in ("name", "role"):
             return _Attribution((lo + topic.start("verb"), lo + topic.end("verb")), phrase)
     preps = [(seg.open - (lo + m.end()), lo, m) for m in art.table.prep_re.finditer(text[lo : seg.open])]
     preps += [(post + m.start() - post, post, m) for m in art.table.prep_re.finditer(text[post:hi])]
@@ -675,10 +691,18 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
             return _Attribution((base + prep.start(), base + prep.end()), phrase)
     for verb in _verbs(art, seg.start, seg.end):
         at = seg.start + verb.start()
-        before = text[seg.start : at].rstrip(_SPACES)
-        if before.endswith(",") and (verb.group("inv1") or verb.group("inv2")):
-            phrase = _cue_phrase(art, verb, seg.start, (at, at), seg.end, cover=True)
+        if not text[seg.start : at].rstrip(_SPACES).endswith(","):
+            continue
+        phrase = _cue_phrase(art, verb, seg.start, (at, at), seg.end, cover=True)
+        after = text[phrase.end : phrase.end + 3].lstrip(_SPACES) if phrase else ""
+        if phrase is not None and phrase.kind != "other" and after[:1] in (",", ".", "", "à", "d"):
             return _Attribution((at, seg.start + verb.end()), phrase)
+    before = text[lo : seg.open].rstrip(_SPACES + "\n")
+    if before.endswith(":"):
+        clause = max(before.rfind(c) for c in ",;") + 1
+        phrase = _phrase_after(art, lo + clause, lo + len(before))
+        if phrase is not None and phrase.kind == "pronoun":
+            return _Attribution(None, phrase)
     return _Attribution(None, None)
 
 
@@ -795,7 +819,36 @@ def find_quotations(
                 speaker_role=role,
             )
         )
-    return quotations
+    return _same_words(quotations)
+
+
+def _same_words(quotations: list[Quotation]) -> list[Quotation]:
+    """A quotation with no speaker (a headline) takes the speaker of the same words told elsewhere."""
+    known = [(re.findall(r"\w+", fold(q.text)), q) for q in quotations if q.speaker or q.speaker_role]
+    result = []
+    for quotation in quotations:
+        words = " ".join(re.findall(r"\w+", fold(quotation.text)))
+        source = next(
+            (
+                q
+                for other, q in known
+                if quotation.speaker is None
+                and quotation.speaker_role is None
+                and words
+                and (words in " ".join(other) or " ".join(other) in words)
+            ),
+            None,
+        )
+        if source is not None:
+            quotation = dataclasses.replace(
+                quotation,
+                speaker=source.speaker,
+                speaker_start=source.speaker_start,
+                speaker_end=source.speaker_end,
+                speaker_role=source.speaker_role,
+            )
+        result.append(quotation)
+    return result
 
 
 def _incise_attribution(art: _Article, group: list[_Segment]) -> _Attribution | None:
