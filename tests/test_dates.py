@@ -157,6 +157,11 @@ def test_event_day_counts_from_the_date_of_its_sentence() -> None:
     assert _only(text, "2024-03-20", "fr", "le lendemain").value == "2024-03-13"
 
 
+def test_event_day_counts_from_the_sentence_before_when_its_own_has_no_date() -> None:
+    text = "Il est arrivé mardi 12 mars à Lyon. Le lendemain, il a rencontré le maire."
+    assert _only(text, "2024-03-20", "fr", "Le lendemain").value == "2024-03-13"
+
+
 def test_since_is_marked() -> None:
     found = _only("Depuis 2019, rien n'a changé.", "2024-03-14", "fr", "Depuis 2019")
     assert found.value == "2019"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from recoupe.annotate.dates import find_times
 from recoupe.annotate.sentences import split_sentences
 from recoupe.crosscheck.timeline import build_timeline, infer_story_dates
+from recoupe.evaluate.timeline import STORIES, score_stories
 from recoupe.records import Annotations, Article, CopyGroups, StoryInput, TimelineEvent
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "timeline"
@@ -192,3 +193,12 @@ def test_timeline_invariants(texts: list[list[str]], published: list[str | None]
     # No week values among these lines, so ISO strings sort as the dates do.
     assert [e.date for e in timeline] == sorted(e.date for e in timeline)
     assert not any(e.date.startswith("2019") for e in timeline)
+
+
+@pytest.mark.gate
+def test_gate_on_own_gold_stories() -> None:
+    scores = score_stories(STORIES)
+    assert scores.inferred >= 6 and scores.events >= 12
+    assert scores.inferred_right / scores.inferred >= 0.85
+    assert scores.events_found / scores.events >= 0.85
+    assert scores.timeline_expected / scores.timeline >= 0.85

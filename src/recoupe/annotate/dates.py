@@ -420,41 +420,39 @@ def parse_anchor(published: str | None) -> tuple[dt.date | None, int | None]:
 def _contextual_rules(
     found: list[_Found], spans: list[tuple[int, int]], text: str, lexicon: _Lexicon
 ) -> list[str]:
-    """Rules of the expressions, completed from their sentence: tense, event day, day of a time."""
-    def sentence_of(f: _Found) -> tuple[int, int]:
-        return next((s for s in spans if s[0] <= f.start < s[1]), (f.start, f.end))
+    """Rules of the expressions, completed from their sentence: tense, event day, day of a time.
+
+    "La veille" and a bare hour count from the day their sentence tells, else from
+    the day the sentence before tells (narration goes on: "Il est arrivé mardi 12.
+    Le lendemain, ..."), else from publication.
+    """
+    def sentence_of(f: _Found) -> int:
+        return next((i for i, s in enumerate(spans) if s[0] <= f.start < s[1]), -1)
 
     tensed = []
     for f in found:
         fields = dict(f.fields)
-        sentence = sentence_of(f)
-        window = _clause_around(text, f, sentence)
+        index = sentence_of(f)
+        window = _clause_around(text, f, spans[index] if index >= 0 else (f.start, f.end))
         if ("wd" in fields or "m" in fields or "md" in fields) and "dir" not in fields:
             fields["dir"] = "future" if lexicon.speaks_of_future(window) else "past"
         tensed.append(_Found(f.start, f.end, f.kind, fields))
-    days_by_sentence: dict[tuple[int, int], list[_Found]] = {}
+    days_by_sentence: dict[int, list[_Found]] = {}
     for f in tensed:
         if f.kind not in ("time", "event_day") and _gives_day(f.fields):
             days_by_sentence.setdefault(sentence_of(f), []).append(f)
     rules: list[str] = []
-    previous_day: dict[str, str] | None = None
-    previous_sentence: tuple[int, int] | None = None
     for f in tensed:
-        sentence = sentence_of(f)
-        if sentence != previous_sentence and previous_sentence in days_by_sentence:
-            previous_day = days_by_sentence[previous_sentence][-1].fields
-        previous_sentence = sentence
+        index = sentence_of(f)
         fields = f.fields
-        same = [d for d in days_by_sentence.get(sentence, []) if d is not f]
-        if f.kind == "event_day":
-            reference = _nearest(f, same, text, prefer_before=True)
-            fields = {**_day_part(reference.fields), **fields} if reference else {"day": "0", **fields}
-        elif f.kind == "time":
-            reference = _nearest(f, same, text, prefer_before=False)
+        if f.kind in ("event_day", "time"):
+            same = [d for d in days_by_sentence.get(index, []) if d is not f] if index >= 0 else []
+            reference = _nearest(f, same, text, prefer_before=f.kind == "event_day")
+            before = days_by_sentence.get(index - 1) if index > 0 else None
             if reference is not None:
                 fields = {**_day_part(reference.fields), **fields}
-            elif previous_day is not None:
-                fields = {**_day_part(previous_day), **fields}
+            elif before:
+                fields = {**_day_part(before[-1].fields), **fields}
             else:
                 fields = {"day": "0", **fields}
         rules.append(_format(fields))

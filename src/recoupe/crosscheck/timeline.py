@@ -126,13 +126,15 @@ def _partial(published: str | None) -> str | None:
 def _dateline(article: Article, times: list[TimeExpression]) -> TimeExpression | None:
     """The absolute date an article opens with, if any: its publication date."""
     for t in times:
-        if _in_dateline(article, t) and not needs_anchor(t.rule or "") and t.value:
+        if _in_dateline(article, t) and t.value:
             return t
     return None
 
 
 def _in_dateline(article: Article, t: TimeExpression) -> bool:
-    return len(_WORD.findall(article.clean_text[: t.start])) < _DATELINE_WORDS and t.start < 60
+    """An absolute date among the first words of the text ("Yesterday, ..." opens a sentence instead)."""
+    opening = len(_WORD.findall(article.clean_text[: t.start])) < _DATELINE_WORDS and t.start < 60
+    return opening and not needs_anchor(t.rule or "")
 
 
 def _sentence_of(read: _Read, t: TimeExpression) -> tuple[int, int]:

@@ -1,10 +1,14 @@
-"""Temporal expressions against the project's own gold cases (``eval/gold/timeline/cases.jsonl``).
+"""Temporal expressions and story timelines against the project's own gold (``eval/gold/timeline``).
 
-Each case is a short text with its publication date (or null) and the expressions
-it holds with their expected ISO values. Detection is scored with one-to-one
-matching of overlapping spans (and, stricter, of identical spans); resolution as
-the share of gold expressions found with the expected value. No external data:
-``data_root`` is not read.
+``cases.jsonl``: short texts with their publication date (or null) and the
+expressions they hold with their expected ISO values. Detection is scored with
+one-to-one matching of overlapping spans (and, stricter, of identical spans);
+resolution as the share of gold expressions found with the expected value.
+
+``stories.jsonl``: small stories whose articles are dated, undated or dated to the
+month only, with the range each inferred publication date must fall in and the
+events the timeline must hold (day, a word of the event, the articles that tell
+it, all in one event). No external data: ``data_root`` is not read.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ from dataclasses import dataclass
 
 from ..annotate.dates import find_times
 from ..annotate.sentences import split_sentences
+from ..crosscheck.timeline import build_timeline, infer_story_dates
 from ..errors import DataUnavailable
 from ..models import Models
-from ..records import Article, TimeExpression
+from ..records import Article, CopyGroups, StoryInput, TimeExpression, TimelineEvent
 from ..report import Report
 from ..settings import Settings
 
-CASES = pathlib.Path(__file__).resolve().parents[3] / "eval" / "gold" / "timeline" / "cases.jsonl"
+GOLD = pathlib.Path(__file__).resolve().parents[3] / "eval" / "gold" / "timeline"
+CASES = GOLD / "cases.jsonl"
+STORIES = GOLD / "stories.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +77,10 @@ def _f1(p: float, r: float) -> float:
 
 
 def evaluate(data_root: pathlib.Path, *, settings: Settings, models: Models) -> Report:
-    """Detection P/R/F1 and resolution accuracy on the gold cases, per language and overall."""
-    return score_cases(CASES)
+    """Detection P/R/F1 and resolution accuracy on the gold cases; story-level figures as notes."""
+    report = score_cases(CASES)
+    report.notes.extend(score_stories(STORIES).notes)
+    return report
 
 
 def score_cases(path: pathlib.Path) -> Report:
@@ -103,6 +112,62 @@ def score_cases(path: pathlib.Path) -> Report:
             "value_acc_found: right ISO value among matched expressions; value_acc_all: among all gold",
         ],
     )
+
+
+@dataclass(slots=True)
+class StoryScores:
+    inferred: int = 0
+    inferred_right: int = 0
+    events: int = 0
+    events_found: int = 0
+    timeline: int = 0
+    timeline_expected: int = 0
+
+    @property
+    def notes(self) -> list[str]:
+        return [
+            f"stories: inferred publication dates in the expected range {self.inferred_right}/{self.inferred}",
+            f"stories: expected events found, with all their sources in one event {self.events_found}/{self.events}",
+            f"stories: timeline events that are expected ones {self.timeline_expected}/{self.timeline}",
+        ]
+
+
+def score_stories(path: pathlib.Path) -> StoryScores:
+    scores = StoryScores()
+    for story in _load(path):
+        articles = [
+            Article(
+                id=a["id"],
+                input=f"{story['id']}/{a['id']}",
+                original=a["text"],
+                clean_text=a["text"],
+                language=a["language"],
+                content_hash=f"{story['id']}/{a['id']}",
+                published=a["published"],
+            )
+            for a in story["articles"]
+        ]
+        given = StoryInput(story["id"], articles, {}, CopyGroups())
+        inferred = infer_story_dates(given)
+        for article, (low, high) in story["inferred"].items():
+            scores.inferred += 1
+            scores.inferred_right += low <= inferred.get(article, ("",))[0] <= high
+        timeline = build_timeline(given, inferred=inferred)
+        expected = story["events"]
+        scores.events += len(expected)
+        scores.events_found += sum(any(_tells(e, want) for e in timeline) for want in expected)
+        scores.timeline += len(timeline)
+        scores.timeline_expected += sum(any(_tells(e, want, loose=True) for want in expected) for e in timeline)
+    return scores
+
+
+def _tells(event: TimelineEvent, want: dict, *, loose: bool = False) -> bool:
+    """Whether ``event`` is the expected one: its day, its word, and (unless loose) all its sources."""
+    if not event.date.startswith(want["date"]):
+        return False
+    if not any(want["keyword"].casefold() in ev.text.casefold() for ev in event.evidence):
+        return False
+    return loose or set(want["sources"]) <= {ev.article for ev in event.evidence}
 
 
 def _load(path: pathlib.Path) -> Iterable[dict]:
