@@ -10,7 +10,9 @@ date can be resolved later against a date inferred from its story:
                        nearest year in which that day falls on that weekday
 ``m=05``               a month: the latest on or before the anchor month, or the
                        first on or after it with ``dir=future``
-``day=-1``             days from the anchor
+``dom=12;wd=1``        "mardi 12": the month nearest the anchor, on the side of the
+                       tense, whose 12th is that weekday
+``day=-1``             days from the anchor ("hier", "il y a un jour")
 ``wd=2;dir=past``      a weekday (Monday = 0), see below
 ``week=-1`` ``month=1`` ``year=0``   calendar periods (weeks in ISO form, 2023-W36)
 ``shift=-1``           days added to the resolved day ("la veille" of a dated event)
@@ -25,6 +27,9 @@ the future (table ``future`` patterns) it is the first such day on or after it
 (``dir=future``); "dernier"/"last" means strictly before, "prochain"/"next"
 strictly after. A weekday written with a day and a month ("mardi 12 septembre")
 defers to them and only serves to pick the year.
+
+"La veille", "le lendemain" and a bare hour count from the day their sentence
+tells, else from the day the sentence before tells, else from publication.
 """
 
 from __future__ import annotations
