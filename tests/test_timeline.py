@@ -202,3 +202,23 @@ def test_gate_on_own_gold_stories() -> None:
     assert scores.inferred_right / scores.inferred >= 0.85
     assert scores.events_found / scores.events >= 0.85
     assert scores.timeline_expected / scores.timeline >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("opening", "said"),
+    [
+        ("2024-03 Le maire a démissionné mardi après un vote de défiance.", "within its partial date 2024-03"),
+        ("13 mars 2024 - Le maire a démissionné mardi après un vote de défiance.", "the text opens with"),
+        ("En 2019, le maire avait déjà démissionné après un vote de défiance.", None),
+        ("En août 2019, le maire avait déjà démissionné après un vote de défiance.", None),
+        ("Hier, le maire a démissionné après un vote de défiance.", None),
+    ],
+)
+def test_what_counts_as_a_dateline(opening: str, said: str | None) -> None:
+    article = _article({"id": "o", "published": None, "language": "fr", "text": opening})
+    other = _article({"id": "p", "published": "2024-03-14", "language": "fr", "text": "Le conseil a siégé."})
+    how = infer_story_dates(_story([article, other])).get("o", ("", ""))[1]
+    if said is None:
+        assert "opens with" not in how and "partial date" not in how
+    else:
+        assert said in how

@@ -132,9 +132,13 @@ def _dateline(article: Article, times: list[TimeExpression]) -> TimeExpression |
 
 
 def _in_dateline(article: Article, t: TimeExpression) -> bool:
-    """An absolute date among the first words of the text ("Yesterday, ..." opens a sentence instead)."""
-    opening = len(_WORD.findall(article.clean_text[: t.start])) < _DATELINE_WORDS and t.start < 60
-    return opening and not needs_anchor(t.rule or "")
+    """A date heading the text: a full day, or a month written in figures ("2023-09"), among
+    its first words. "Hier, ..." or "En 2019, ..." open a sentence instead."""
+    if len(_WORD.findall(article.clean_text[: t.start])) >= _DATELINE_WORDS or t.start >= 60:
+        return False
+    value = t.value or ""
+    written = len(value) >= 10 or (len(value) >= 7 and t.text[:1].isdigit())
+    return written and not needs_anchor(t.rule or "") and not _is_since(t)
 
 
 def _sentence_of(read: _Read, t: TimeExpression) -> tuple[int, int]:
