@@ -82,9 +82,12 @@ class RuleSet:
     """
 
     rules: dict[str, tuple[Rule, ...]]
-    # The rules to try when the merged prefilter rejects the line.
+    # The rules to try when the merged prefilter rejects the line, with and
+    # without the gated ones (tried only when a line holds one of their words).
     partial: dict[str, tuple[Rule, ...]]
+    ungated: dict[str, tuple[Rule, ...]]
     merged: dict[tuple[str, int], re.Pattern[str]]
+    needs: re.Pattern[str]
 
 
 _POSITIONS = {"first": ("first", "edge", "any"), "edge": ("edge", "any"), "any": ("any",)}
@@ -117,12 +120,14 @@ def rules_for(languages: tuple[str, ...]) -> RuleSet:
                 r for r in candidates if r.match == "line" and not r.needs and r.max_chars > lower
             )
             lower = size
+    partial = {position: tuple(r for r in rs if r.match != "line" or r.needs) for position, rs in by_position.items()}
+    words = sorted({word for rule in rules for word in rule.needs}, key=len, reverse=True)
     return RuleSet(
         rules=by_position,
-        partial={
-            position: tuple(r for r in rs if r.match != "line" or r.needs) for position, rs in by_position.items()
-        },
+        partial=partial,
+        ungated={position: tuple(r for r in rs if not r.needs) for position, rs in partial.items()},
         merged=merged,
+        needs=re.compile("|".join(map(re.escape, words)) or "(?!)"),
     )
 
 
@@ -168,7 +173,7 @@ def _compile(spec: dict[str, Any], fragments: dict[str, str], origin: str) -> Ru
     except re.error as exc:
         raise ConfigError(f"{origin}: the pattern is not a valid regular expression: {exc}") from exc
     default_limit = _NO_LIMIT if match != "line" else 300
-    needs = tuple(str(word).casefold() for word in spec.get("needs", ()))
+    needs = tuple(str(word).lower() for word in spec.get("needs", ()))
     return Rule(kind, match, where, int(spec.get("max_chars", default_limit)), regex, origin, needs)
 
 
@@ -257,12 +262,16 @@ def _scan(body: str, ruleset: RuleSet, settings: CleanSettings, found: _Found) -
     lines = [_strip(body, m.start(), m.end()) for m in _LINE.finditer(body)]
     lines = [(start, end) for start, end in lines if start < end]
     last = len(lines) - 1
+    gates = _gate_words(body, lines, ruleset.needs)
     caption_pending = False
     for index, (start, end) in enumerate(lines):
         edge = index < settings.edge_lines or index > last - settings.edge_lines
         position = "first" if index == 0 else "edge" if edge else "any"
         text = body[start:end]
-        rule, match = _first_match(ruleset, text, position=position, found=found, languages=settings.languages)
+        present = gates[index]
+        rule, match = _first_match(
+            ruleset, text, position=position, present=present, found=found, languages=settings.languages
+        )
         if rule is None or match is None:
             if caption_pending and _reads_as_caption(body, text, end, settings):
                 found.removed.append((start, end))
@@ -283,6 +292,23 @@ def _scan(body: str, ruleset: RuleSet, settings: CleanSettings, found: _Found) -
             yield keep
 
 
+def _gate_words(body: str, lines: list[tuple[int, int]], needs: re.Pattern[str]) -> list[set[str]]:
+    """The gate words of each line, found in one pass over the lower-cased body."""
+    lowered = body.lower()
+    if len(lowered) != len(body):
+        return [set(needs.findall(lowered_line)) for lowered_line in (body[s:e].lower() for s, e in lines)]
+    gates: list[set[str]] = [set() for _ in lines]
+    line = 0
+    for found in needs.finditer(lowered):
+        while line < len(lines) and lines[line][1] <= found.start():
+            line += 1
+        if line == len(lines):
+            break
+        if found.start() >= lines[line][0]:
+            gates[line].add(found[0])
+    return gates
+
+
 def _reads_as_caption(body: str, text: str, end: int, settings: CleanSettings) -> bool:
     """Whether the short line after an image placeholder is its caption.
 
@@ -298,17 +324,18 @@ def _reads_as_caption(body: str, text: str, end: int, settings: CleanSettings) -
 
 
 def _first_match(
-    ruleset: RuleSet, text: str, *, position: str, found: _Found, languages: tuple[str, ...]
+    ruleset: RuleSet, text: str, *, position: str, present: set[str], found: _Found, languages: tuple[str, ...]
 ) -> tuple[Rule | None, re.Match[str] | None]:
     size = len(text)
     bound = next(limit for limit in _SIZES if size <= limit) if position == "any" else _NO_LIMIT
     maybe_line = ruleset.merged[position, bound].fullmatch(text) is not None
-    lowered = ""
-    for rule in ruleset.rules[position] if maybe_line else ruleset.partial[position]:
-        if rule.needs:
-            lowered = lowered or text.casefold()
-            if not any(word in lowered for word in rule.needs):
-                continue
+    if maybe_line:
+        candidates = ruleset.rules[position]
+    else:
+        candidates = ruleset.partial[position] if present else ruleset.ungated[position]
+    for rule in candidates:
+        if rule.needs and present.isdisjoint(rule.needs):
+            continue
         if rule.match == "line":
             if size > rule.max_chars:
                 continue
