@@ -6,7 +6,7 @@ import datetime as dt
 import pathlib
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recoupe.annotate.dates import find_times, resolve_in_year, resolve_rule
@@ -198,6 +198,29 @@ def test_spans_are_verbatim(prefix: str, expression: str, suffix: str) -> None:
     text = prefix + "il est venu " + expression + suffix
     for t in _times(text, "2024-03-14"):
         assert text[t.start : t.end] == t.text
+
+
+_PIECES = [
+    "mardi", "12", "septembre", "2023", "h", "43", ":", "à", "entre", "et", "hier", "la veille", "(", ")",
+    "heure de Paris", "GMT", "31", "février", "fin", "mi-", "depuis", "il y a", "trois", "jours", "-", "/",
+    "dernier", "prochain", "Tuesday", "May", "last", "ago", " ", " ", ". ", ", ", "\n", "29", "00",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=30),
+    language=st.sampled_from(["fr", "en", "de", "es"]),
+    published=st.sampled_from([None, "2024", "2023-09", "2024-02-29", "2023-12-31"]),
+)
+def test_any_text_gives_verbatim_resolvable_expressions(
+    pieces: list[str], language: str, published: str | None
+) -> None:
+    text = " ".join(pieces)
+    for t in _times(text, published, language):
+        assert text[t.start : t.end] == t.text
+        assert t.rule is not None
+        resolve_rule(t.rule, dt.date(2024, 2, 29))
 
 
 @pytest.mark.gate
