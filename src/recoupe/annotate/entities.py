@@ -25,7 +25,7 @@ from ..settings import AnnotateSettings
 
 # spaCy label schemes (WikiNER for the French models, OntoNotes for English);
 # labels absent here (dates, numbers, nationalities) are not names.
-_LABELS: dict[str, EntityType] = {
+SPACY_TYPES: dict[str, EntityType] = {
     "PER": "person",
     "PERSON": "person",
     "LOC": "place",
@@ -55,6 +55,7 @@ class EntityTables:
     heads: frozenset[str]
     stop: frozenset[str]
     generic: frozenset[str]
+    possessives: tuple[str, ...]
     exonyms: dict[str, str]
     genders: dict[str, str]
     title_prefix: re.Pattern[str]
@@ -112,6 +113,7 @@ def tables(language: str) -> EntityTables:
         heads=frozenset(data.get("name_heads", ())),
         stop=frozenset(data.get("stop_capitalised", ())),
         generic=frozenset(data.get("generic_nouns", ())),
+        possessives=tuple(data.get("possessive_suffixes", ())),
         exonyms=dict(data.get("exonyms", {})),
         genders=genders,
         title_prefix=re.compile(rf"(?:{prefix})+", re.IGNORECASE),
@@ -149,7 +151,9 @@ def find_mentions_many(
         disable = [name for name in nlp.pipe_names if name != "ner"]
         docs = nlp.pipe((a.clean_text for a in group), batch_size=settings.ner_batch_size, disable=disable)
         for article, doc in zip(group, docs, strict=True):
-            spans = [(ent.start_char, ent.end_char, _LABELS[ent.label_]) for ent in doc.ents if ent.label_ in _LABELS]
+            spans = [
+                (ent.start_char, ent.end_char, SPACY_TYPES[ent.label_]) for ent in doc.ents if ent.label_ in SPACY_TYPES
+            ]
             result[article.id] = _finish(article.clean_text, spans, table)
     return result
 
@@ -197,6 +201,7 @@ def _clean(text: str, start: int, end: int, kind: EntityType, table: EntityTable
         if not tokens:
             continue
         s, e = tokens[0][0], tokens[-1][1]
+        e -= next((len(p) for p in table.possessives if text.endswith(p, s, e) and e - len(p) > s + 1), 0)
         name = text[s:e]
         words = [text[a:b] for a, b in tokens]
         if not _acceptable(name, words, table):
@@ -214,7 +219,7 @@ def _weak_head(token: str, table: EntityTables) -> bool:
         return True
     if token in table.stop and token.lower() not in table.function_words:
         return True
-    return token[0].islower() and token not in table.heads
+    return token.islower() and token not in table.heads
 
 
 def _weak_tail(token: str, table: EntityTables) -> bool:
@@ -225,7 +230,9 @@ def _weak_tail(token: str, table: EntityTables) -> bool:
 def _acceptable(name: str, words: list[str], table: EntityTables) -> bool:
     if table.title_prefix.fullmatch(name + " "):
         return False
-    if len(name) < 2 or not (name[0].isupper() or (name[0].isdigit() and any(c.isalpha() for c in name))):
+    first = words[0]
+    named = first[0].isupper() or first in table.heads or (not first.islower() and first.isalpha())
+    if len(name) < 2 or not (named or (name[0].isdigit() and any(c.isalpha() for c in name))):
         return False
     if name[0].isdigit() and not name[-1].isalpha():
         return False
