@@ -222,3 +222,18 @@ def test_what_counts_as_a_dateline(opening: str, said: str | None) -> None:
         assert "opens with" not in how and "partial date" not in how
     else:
         assert said in how
+
+
+def test_weekday_confirms_a_year_after_the_background_ones() -> None:
+    # 12 March fell on a Tuesday in 2024 (and in 2019, before the year the story mentions).
+    explicit = _article({
+        "id": "e", "published": None, "language": "fr",
+        "text": "Le maire de Morlay a démissionné mardi 12 mars, lui qui dirigeait la ville depuis 2021.",
+    })
+    relative = _article({
+        "id": "r", "published": None, "language": "fr",
+        "text": "Le maire de Morlay a démissionné mardi, après un vote de défiance du conseil.",
+    })
+    story = _story([explicit, relative])
+    assert infer_story_dates(story)["r"][0] == "2024-03-12"
+    assert [e.date for e in build_timeline(story)] == ["2024-03-12"]

@@ -42,6 +42,8 @@ _EXPLICIT_BONUS = 0.1
 # "Hier" fits any day, so it vouches for an anchor only when its sentence tells what
 # another report tells on that day; a weekday already has to fall on the right day.
 _LOOSE_MIN_SIMILARITY = 0.15
+# Years after the latest bare year a story mentions, in which a weekday-dated day may fall.
+_WEAK_YEARS = 6
 # Rounds of inference: each lets articles dated in the round before vouch for others.
 _ROUNDS = 3
 # A date at the very start of a text is its dateline or a metadata header, not an event.
@@ -228,24 +230,33 @@ def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
     return from_dateline | {k: (d.isoformat(), how) for k, (d, how) in guesses.items()}
 
 
-def _story_years(reads: list[_Read]) -> list[int]:
-    """Years an undated day and month may belong to, the likeliest first."""
+def _story_years(reads: list[_Read]) -> list[tuple[int, bool]]:
+    """Years an undated day and month may belong to, the likeliest first, each with whether
+    it is only a weak guess (usable when a weekday confirms it)."""
     published: Counter[int] = Counter()
-    mentioned: Counter[int] = Counter()
+    written: set[int] = set()
+    background: set[int] = set()
     for r in reads:
         if r.prefix:
             published[int(r.prefix[:4])] += 1
         for t in r.times:
-            if t.value and len(t.value) >= 10 and not needs_anchor(t.rule or "") and not _is_since(t):
-                mentioned[int(t.value[:4])] += 1
+            if not t.value or needs_anchor(t.rule or ""):
+                continue
+            if len(t.value) >= 10 and not _is_since(t):
+                written.add(int(t.value[:4]))
+            else:
+                background.add(int(t.value[:4]))
     ordered = sorted(published, key=lambda y: (-published[y], -y))
     # A text mostly looks back: the latest year of the full dates it gives is the likeliest its own.
-    # Bare years and months ("en 2019") are mostly background and are not counted.
-    ordered += sorted(set(mentioned) - set(published), reverse=True)
-    return ordered
+    ordered += sorted(written - set(published), reverse=True)
+    # Bare years ("depuis 2019", "début 2022") are background: the story is told after the latest
+    # of them, which only a weekday can confirm ("mardi 12 septembre" fell on a Tuesday in 2023).
+    latest = max(background, default=None)
+    weak = [] if latest is None else [y for y in range(latest, latest + _WEAK_YEARS) if y not in ordered]
+    return [(y, False) for y in ordered] + [(y, True) for y in weak]
 
 
-def _value(t: TimeExpression, anchor: dt.date | None, years: list[int]) -> str | None:
+def _value(t: TimeExpression, anchor: dt.date | None, years: list[tuple[int, bool]]) -> str | None:
     """The value of ``t`` under ``anchor``, or from the story's years when it needs only a year."""
     rule = t.rule or ""
     if anchor is not None and rule:
@@ -255,7 +266,9 @@ def _value(t: TimeExpression, anchor: dt.date | None, years: list[int]) -> str |
     fields = rule_fields(rule)
     if "md" not in fields and "m" not in fields:
         return None
-    for year in years:
+    for year, weak in years:
+        if weak and "wd" not in fields:
+            continue
         value = resolve_in_year(rule, year)
         if value and value.startswith(str(year)):
             return value
@@ -263,7 +276,7 @@ def _value(t: TimeExpression, anchor: dt.date | None, years: list[int]) -> str |
 
 
 def _known_days(
-    reads: list[_Read], anchors: dict[str, dt.date], years: list[int]
+    reads: list[_Read], anchors: dict[str, dt.date], years: list[tuple[int, bool]]
 ) -> dict[dt.date, list[_Known]]:
     known: dict[dt.date, list[_Known]] = {}
     for r in reads:
@@ -289,7 +302,7 @@ def _guess(
     read: _Read,
     known: dict[dt.date, list[_Known]],
     anchors: dict[str, dt.date],
-    years: list[int],
+    years: list[tuple[int, bool]],
     similarity: _Similarity,
 ) -> tuple[dt.date, str] | None:
     me = read.article.id
@@ -434,7 +447,7 @@ def _group(items: list[_Told], alike: _Similarity, threshold: float) -> list[_Ev
 
 
 def _told(
-    read: _Read, order: int, anchor: dt.date | None, anchor_inferred: bool, years: list[int]
+    read: _Read, order: int, anchor: dt.date | None, anchor_inferred: bool, years: list[tuple[int, bool]]
 ) -> list[_Told]:
     """The dated clauses of one article, the most precise value kept per sentence and day."""
     text = read.article.clean_text
