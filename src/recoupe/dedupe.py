@@ -111,7 +111,7 @@ def relation(
     """How two shingle sets relate: a copy, a rewrite of one dispatch, or neither."""
     if not a.size or not b.size:
         return None
-    common = np.intersect1d(a, b, assume_unique=True).size
+    common = _common(a, b)
     jaccard = common / (a.size + b.size - common)
     if jaccard >= settings.copy_threshold:
         return "copy"
@@ -126,6 +126,15 @@ def relation(
     if shared_credit and contained >= settings.credit_containment:
         return "rewrite"
     return None
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> int:
+    """Size of the intersection of two sorted arrays of distinct values."""
+    if a.size > b.size:
+        a, b = b, a
+    at = np.searchsorted(b, a)
+    at[at == b.size] = 0
+    return int(np.count_nonzero(b[at] == a))
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +256,14 @@ class CopyIndex:
             if len(posting) < _MAX_POSTINGS:
                 seen.extend(posting)
                 posting.append(index)
-        shared = Counter(seen)
-        # Two shared anchors make a shared passage likely; one is enough when
-        # it is all the shorter text has.
-        candidates.update(
-            other
-            for other, count in shared.items()
-            if count >= 2 or count >= min(len(anchors), self._docs[other].anchors)
-        )
+        # A text sharing a passage with this one shares about that share of
+        # its anchors; asking for half of what the loosest rule needs keeps the
+        # texts that merely share stock phrases out of the exact check.
+        loosest = min(self.settings.containment_threshold, self.settings.credit_containment) / 2
+        for other, count in Counter(seen).items():
+            fewest = min(len(anchors), self._docs[other].anchors)
+            if count >= max(2, loosest * fewest) or count >= fewest:
+                candidates.add(other)
         return candidates
 
     def _find(self, index: int) -> int:
