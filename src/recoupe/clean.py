@@ -38,6 +38,7 @@ _LINE = re.compile(r"[^\r\n]+")
 _BLANKS = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _FRAGMENT = re.compile(r"\{\{(\w+)\}\}")
 _SENTENCE_END = '.!?:;»”"…)]'
+_NEAR_WINDOW = 200
 _WORDS = re.compile(r"\w+")
 
 
@@ -406,14 +407,19 @@ def _drop_repeats(
     body: str, blocks: list[list[tuple[int, int]]], settings: CleanSettings, found: _Found
 ) -> list[list[tuple[int, int]]]:
     kept: list[list[tuple[int, int]]] = []
+    seen: set[str] = set()
     earlier: list[str] = []
     cutoff = settings.repeat_similarity * 100
     for block in blocks:
         if sum(end - start for start, end in block) >= settings.min_repeat_chars:
             key = _key(body, block)
-            if earlier and process.extractOne(key, earlier, scorer=fuzz.ratio, score_cutoff=cutoff):
+            # Exact repeats are looked up anywhere; near ones among the last
+            # _NEAR_WINDOW paragraphs, so a page of thousands stays linear.
+            near = earlier[-_NEAR_WINDOW:]
+            if key in seen or (near and process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=cutoff)):
                 found.removed.append((block[0][0], block[-1][1]))
                 continue
+            seen.add(key)
             earlier.append(key)
         kept.append(block)
     return kept
