@@ -346,7 +346,7 @@ class _Article:
 
     def oblique(self, start: int) -> bool:
         """Whether a name is a complement ("avec Kim", "to Smith"), not a subject."""
-        before = self.text[max(0, start - 40) : start]
+        before = self.text[max(0, start - 40) : start].rpartition("\n")[2]
         before = self.table.honorific_re.sub(" ", before + " ").rstrip()
         words = re.findall(r"[\w’'\-]+['’]?|[^\w\s]", before)
         if not words:
@@ -363,6 +363,9 @@ class _Article:
             phrase = tail[det.start() :]
             if det.start() and tail[det.start() - 1].isalpha():
                 continue
+            previous = tail[: det.start()].split()
+            if previous and fold(previous[-1]) in self.table.oblique:
+                return False
             words_after = phrase.split()[1:]
             if (
                 words_after
@@ -391,7 +394,7 @@ class _Article:
         for at, speaker, s_start, s_end, role in [*self.history, *self.cue_subjects]:
             if at < pos and speaker is not None and (best is None or at > best[0]):
                 best = (at, (speaker, s_start, s_end, role))
-        for person in self.persons if self.recognised else []:
+        for person in self.persons:
             if person.start >= pos:
                 break
             if (any_person or not self.oblique(person.start)) and (best is None or person.start > best[0]):
@@ -575,7 +578,7 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
         if stop > start:
             return _Phrase(start, stop, "name")
     while True:
-        left = left.rstrip(_SPACES + "\n,")
+        left = re.sub(r"\s*\([^()]{1,30}\)$", "", left.rstrip(_SPACES + "\n,"))
         tail = table.tail_re.search(left)
         if not tail or not tail.group().strip(" ,"):
             break
@@ -599,9 +602,6 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
         words = phrase.split()
         if _CUT.search(phrase) or len(words) > 9 or any(fold(w).strip("'") in table.stops for w in words[1:]):
             continue
-        appositive = re.search(rf"({_NAME})\s*,\s*$", left[: det.start()])
-        if appositive:
-            return _Phrase(lo + appositive.start(1), lo + appositive.end(1), "name")
         return _classify(text, lo + det.start(), end, table, art.persons)
     tokens = list(re.finditer(r"[\w\-]+", left))
     if tokens and role_group(tokens[-1].group(), table):
@@ -655,6 +655,11 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
     """Find the cue and speaker phrase of a quotation whose sentence context is [lo, hi)."""
     text = art.text
     post = seg.after
+    signed = re.match(rf"[{_SPACES}]*[―—–][{_SPACES}]*({_NAME})", text[post:hi])
+    if signed:
+        start, end = _trim_name(text, post + signed.start(1), post + signed.end(1), art.table)
+        if end > start:
+            return _Attribution(None, _Phrase(start, end, "name"))
     for verb in _verbs(art, post, hi)[:1]:
         at = post + verb.start()
         phrase = _cue_phrase(art, verb, post, (post, at), hi, cover=True)
