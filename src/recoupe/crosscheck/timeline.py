@@ -42,7 +42,7 @@ _EXPLICIT_BONUS = 0.1
 # "Hier" fits any day, so it vouches for an anchor only when its sentence tells what
 # another report tells on that day; a weekday already has to fall on the right day.
 _LOOSE_MIN_SIMILARITY = 0.15
-# Years after the latest bare year a story mentions, in which a weekday-dated day may fall.
+# Years from the latest one a story mentions, in which a weekday-dated day may fall.
 _WEAK_YEARS = 6
 # Rounds of inference: each lets articles dated in the round before vouch for others.
 _ROUNDS = 3
@@ -232,28 +232,41 @@ def infer_story_dates(story: StoryInput) -> dict[str, tuple[str, str]]:
 
 def _story_years(reads: list[_Read]) -> list[tuple[int, bool]]:
     """Years an undated day and month may belong to, the likeliest first, each with whether
-    it is only a weak guess (usable when a weekday confirms it)."""
+    only a weekday can confirm it.
+
+    Publication years come first. A story is told after the dates it mentions, so next
+    come the years from the latest one mentioned on, which a weekday must confirm ("mercredi
+    2 juillet" fell on a Wednesday in 2008, the first such year after 2007). Last, the
+    years of the full dates the story writes out, the latest first.
+    """
     published: Counter[int] = Counter()
     written: set[int] = set()
-    background: set[int] = set()
+    mentioned: set[int] = set()
     for r in reads:
         if r.prefix:
             published[int(r.prefix[:4])] += 1
         for t in r.times:
             if not t.value or needs_anchor(t.rule or ""):
                 continue
+            mentioned.add(int(t.value[:4]))
             if len(t.value) >= 10 and not _is_since(t):
                 written.add(int(t.value[:4]))
-            else:
-                background.add(int(t.value[:4]))
-    ordered = sorted(published, key=lambda y: (-published[y], -y))
-    # A text mostly looks back: the latest year of the full dates it gives is the likeliest its own.
-    ordered += sorted(written - set(published), reverse=True)
-    # Bare years ("depuis 2019", "début 2022") are background: the story is told after the latest
-    # of them, which only a weekday can confirm ("mardi 12 septembre" fell on a Tuesday in 2023).
-    latest = max(background, default=None)
-    weak = [] if latest is None else [y for y in range(latest, latest + _WEAK_YEARS) if y not in ordered]
-    return [(y, False) for y in ordered] + [(y, True) for y in weak]
+    ordered = [(y, False) for y in sorted(published, key=lambda y: (-published[y], -y))]
+    latest = max(mentioned, default=None)
+    if latest is not None:
+        window = [(y, True) for y in range(latest, latest + _WEAK_YEARS) if y not in published]
+        # A year a weekday confirms for one day of the story also dates its days told without one.
+        confirmed = Counter(
+            int(value[:4])
+            for r in reads
+            for t in r.times
+            if "wd" in rule_fields(t.rule or "") and "md" in rule_fields(t.rule or "")
+            and (value := _value(t, None, ordered + window))
+        )
+        ordered += [(y, False) for y in sorted(confirmed, key=lambda y: (-confirmed[y], -y)) if y not in published]
+        ordered += [w for w in window if w[0] not in confirmed]
+    ordered += [(y, False) for y in sorted(written - {y for y, _ in ordered}, reverse=True)]
+    return ordered
 
 
 def _value(t: TimeExpression, anchor: dt.date | None, years: list[tuple[int, bool]]) -> str | None:
