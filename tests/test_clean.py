@@ -326,6 +326,13 @@ def test_repeat_threshold_is_a_setting() -> None:
         ),
         ("Un titre\nLe texte.", "Un titre", "Un titre", "Le texte."),
         ("Le texte.", "Un autre titre", "Un autre titre", "Le texte."),
+        (
+            "Le port bat son record\nLe texte.",
+            "Le port bat son record - Le Phare",
+            "Le port bat son record - Le Phare",
+            "Le texte.",
+        ),
+        ("Le port\nLe texte.", "Le port bat son record", "Le port bat son record", "Le port\n\nLe texte."),
         ("Seule ligne sans point", None, None, "Seule ligne sans point"),
     ],
 )

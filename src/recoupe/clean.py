@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -132,7 +132,7 @@ def rules_for(languages: tuple[str, ...]) -> RuleSet:
     )
 
 
-def _merge(rules: Iterator[Rule]) -> re.Pattern[str]:
+def _merge(rules: Iterable[Rule]) -> re.Pattern[str]:
     alternatives = [
         ("(?i:" if rule.regex.flags & re.IGNORECASE else "(?:") + _GROUP_NAME.sub("(?:", rule.regex.pattern) + ")"
         for rule in rules
@@ -199,7 +199,7 @@ def clean(raw: RawDoc, *, settings: CleanSettings) -> Article:
 
 def clean_mapped(raw: RawDoc, *, settings: CleanSettings) -> Cleaned:
     body = raw.body
-    ruleset = rules_for(tuple(lang for lang in settings.languages if lang != "common"))
+    ruleset = rules_for(settings.languages)
     found = _Found()
     pieces = list(_scan(body, ruleset, settings, found))
     blocks = _paragraphs(body, pieces)
@@ -430,9 +430,10 @@ def _take_title(
 ) -> tuple[list[list[tuple[int, int]]], str | None, tuple[int, int] | None]:
     """The title: the reader's, or a first line that reads as a headline.
 
-    A first paragraph repeating the reader's title (an HTML page's <h1>) is the
-    title, not text; so is a short first line without final punctuation followed
-    by more text, the shape of a plain-text article with its headline on top.
+    A first paragraph repeating the reader's title (an HTML page's <h1>, which
+    may lack the " - Site name" the <title> carries) is the title, not text; so is
+    a short first line without final punctuation followed by more text, the shape
+    of a plain-text article with its headline on top.
     """
     if not blocks:
         return blocks, title, None
@@ -440,7 +441,8 @@ def _take_title(
     span = (first[0][0], first[-1][1])
     text = body[span[0] : span[1]]
     if title is not None:
-        if _WORDS.findall(text.casefold()) == _WORDS.findall(title.casefold()):
+        words, title_words = _WORDS.findall(text.casefold()), _WORDS.findall(title.casefold())
+        if words == title_words or (len(words) >= 3 and title_words[: len(words)] == words):
             return blocks[1:], title, span
         return blocks, title, None
     if len(blocks) > 1 and len(first) == 1 and _looks_like_title(text):

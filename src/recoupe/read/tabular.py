@@ -11,8 +11,8 @@ from ..errors import InputProblem
 from ..records import InputError, RawDoc
 from .base import FIELDS, Source, record_to_rawdoc
 
-# A whole article fits in one cell; the csv module's default 128 KB cap would cut
-# long ones, so the cap is the file size limit instead.
+# A whole article fits in one cell; the csv module's default 128 KB cap would
+# reject long ones, and read.max_bytes already bounds what reaches the parser.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
