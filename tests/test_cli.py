@@ -385,9 +385,20 @@ def test_stories_lists_each_story(db: Path) -> None:
 def test_search_is_accent_and_case_insensitive(db: Path, query: str, prefix: str) -> None:
     outcome = invoke(["search", query, "--db", str(db)])
     assert outcome.code == 0
-    hits = [line.split("\t")[0] for line in outcome.out.splitlines() if line and not line.startswith(" ")]
+    hits = [line.split("\t")[0] for line in outcome.out.splitlines() if "\t" in line]
     assert hits, f"no hit for {query!r}"
     assert all(hit.startswith(prefix) for hit in hits), hits
+
+
+@pytest.mark.models
+@pytest.mark.parametrize("query", ["ecole", "helitreuilles", "ouessant", "Ravier"])
+def test_search_prints_one_line_per_hit_and_one_per_snippet(db: Path, query: str) -> None:
+    """A snippet keeps to its indented line, even when the article's text breaks lines there."""
+    lines = invoke(["search", query, "--db", str(db)]).out.splitlines()
+    assert len(lines) % 2 == 0
+    for hit, snippet in zip(lines[::2], lines[1::2], strict=True):
+        assert len(hit.split("\t")) == 3 and not hit.startswith(" "), hit
+        assert snippet.startswith("    ") and "\t" not in snippet, snippet
 
 
 @pytest.mark.models
