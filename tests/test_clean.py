@@ -166,6 +166,8 @@ def _body(noise: str) -> str:
         ("Découvrez toutes nos infos sur www.exemple-info.fr !", [], "exemple-info.fr"),
         ("Read more on dailyledger.co.uk", [], "dailyledger.co.uk"),
         ("Cet article a été publié initialement sur Le Courrier du Soir.", [], "Le Courrier du Soir"),
+        ("(Rédigé par Reuters, édité par le bureau de Paris)", ["Reuters"], None),
+        ("(AFP) — Le Courrier du Soir", ["AFP"], "Le Courrier du Soir"),
         ("Lire aussi : La crue de 2003 en images", [], None),
         ("À LIRE AUSSI", [], None),
         ("Abonnez-vous pour lire la suite", [], None),
@@ -249,6 +251,26 @@ def test_date_headers(body: str, removed: list[str], published: str | None, kept
     article = clean(_raw(body), settings=SETTINGS)
     assert (article.removed, article.published) == (removed, published)
     assert article.clean_text.startswith(kept_start)
+
+
+@pytest.mark.parametrize(
+    ("signature", "outlet"),
+    [
+        ("Par la rédaction d'Info Express", "Info Express"),
+        ("La Rédaction, Metropole Actu", "Metropole Actu"),
+        ("By Jane Doe", None),
+        ("Par Jean Dupont", None),
+    ],
+)
+def test_signatures_at_the_end(signature: str, outlet: str | None) -> None:
+    body = "Premier paragraphe, assez long pour être du texte.\n\nDeuxième paragraphe du même article.\n\n"
+    article = clean(_raw(body + signature), settings=SETTINGS)
+    assert (article.removed, article.outlet) == ([signature], outlet)
+
+
+def test_a_staff_sentence_in_the_text_stays() -> None:
+    body = "La rédaction a appris mardi que le maire démissionnerait.\n\nLa suite de l'article."
+    assert clean(_raw(body), settings=SETTINGS).removed == []
 
 
 @pytest.mark.parametrize(
