@@ -200,7 +200,11 @@ class StoryClusterer:
         for key in article.blocks:
             posting = self._postings.get(key)
             if posting:
-                votes.update(self._resolve(sid) for sid in posting)
+                votes.update(posting.keys())
+        if self._aliases:
+            merged = [sid for sid in votes if sid in self._aliases]
+            for sid in merged:
+                votes[self._resolve(sid)] += votes.pop(sid)
         vector = article.features.vector
         if vector is not None and self._matrix.shape[1] == vector.shape[0] and self._row_story:
             sims = self._matrix @ vector

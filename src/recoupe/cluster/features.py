@@ -120,9 +120,10 @@ def _day(published: str | None) -> int | None:
 
 def _body(article: Article) -> str:
     """The text after the title when the cleaner kept the title as first line."""
-    text = article.clean_text
-    if article.title and text.lstrip().startswith(article.title.strip()):
-        return text.lstrip()[len(article.title.strip()) :]
+    text = article.clean_text.lstrip()
+    title = (article.title or "").strip()
+    if title and text.startswith(title) and text[len(title) : len(title) + 1] in ("\n", ""):
+        return text[len(title) :]
     return text
 
 

@@ -1,0 +1,311 @@
+"""Story clustering: features, the online clusterer, its state, and quality gates."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from recoupe.cluster import ArticleFeatures, StoryClusterer, article_features, embed_leads, fold, lead
+from recoupe.errors import ConfigError, DataUnavailable
+from recoupe.evaluate.clustering import bcubed, evaluate
+from recoupe.models import Models
+from recoupe.records import Annotations, Article, Mention
+from recoupe.settings import ClusterSettings, Settings
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+
+
+def _article(text: str, *, title: str | None = None, language: str = "en", published: str | None = None,
+             doc_id: str = "a") -> Article:
+    return Article(id=doc_id, input=doc_id, original=text, clean_text=text, language=language,
+                   content_hash=doc_id, title=title, published=published)
+
+
+def _features(doc_id: str, terms: str, *, entities: str = "", day: int | None = None,
+              language: str = "en", vector: np.ndarray | None = None) -> ArticleFeatures:
+    return ArticleFeatures(
+        article_id=doc_id,
+        language=language,
+        terms={t: 1.0 for t in terms.split()},
+        entities={e: 1.0 for e in entities.split()},
+        numbers={},
+        day=day,
+        vector=vector,
+    )
+
+
+# ----------------------------------------------------------------------- features
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Élysée", "elysee"), ("ÇA VA", "ca va"), ("Straße", "straße"), ("Núñez", "nunez")],
+)
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "terms_in", "terms_out"),
+    [
+        ("Les pompiers ont maîtrisé l'incendie de la forêt", "fr", {"pompier", "maitris", "incendi"}, {"les", "ont"}),
+        ("The firefighters contained the forest blaze", "en", {"firefi", "contai", "forest", "blaze"}, {"the"}),
+        ("Police said officers arrested him", "en", {"police", "office", "arrest"}, {"said", "him"}),
+    ],
+)
+def test_terms_are_folded_stemmed_and_without_stopwords(
+    text: str, language: str, terms_in: set[str], terms_out: set[str]
+) -> None:
+    terms = article_features(_article(text, language=language), None, vector=None).terms
+    assert terms_in <= set(terms)
+    assert not terms_out & set(terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Il a payé 3,2 millions en 2014 et 7 euros", {"32", "2014"}),
+        ("15,000 hectares burnt; 2 homes lost", {"15000"}),
+        ("No figures here", set()),
+    ],
+)
+def test_numbers(text: str, numbers: set[str]) -> None:
+    assert set(article_features(_article(text), None, vector=None).numbers) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "keys"),
+    [
+        ("The mayor Paul Verdier was held in Port Verlac.", "en",
+         {"paul verdier", "paul", "verdier", "port verlac"}),
+        ("Le maire de Port-Verlac, Paul Verdier, a été interpellé.", "fr", {"port verlac", "paul verdier"}),
+    ],
+)
+def test_fallback_entities_are_capitalised_runs(text: str, language: str, keys: set[str]) -> None:
+    entities = article_features(_article(text, language=language), None, vector=None).entities
+    assert keys <= set(entities)
+    assert "the" not in entities and "le" not in entities
+
+
+def test_mentions_replace_the_fallback() -> None:
+    text = "Hier, Ingrid Martin a parlé."
+    start = text.index("Ingrid")
+    annotations = Annotations("a", mentions=[Mention(start, start + 13, "Ingrid Martin", "person")])
+    entities = article_features(_article(text, language="fr"), annotations, vector=None).entities
+    assert set(entities) == {"ingrid martin", "ingrid", "martin"}
+
+
+@pytest.mark.parametrize(
+    ("published", "day"),
+    [("2024-03-10", 738955), ("2024-03-10T08:00:00+01:00", 738955), ("not a date", None), (None, None)],
+)
+def test_day(published: str | None, day: int | None) -> None:
+    assert article_features(_article("x", published=published), None, vector=None).day == day
+
+
+def test_title_counts_twice_and_lead_starts_with_title() -> None:
+    article = _article("Storm hits coast. Damage is heavy. Roads are shut. Schools closed.", title="Storm")
+    features = article_features(article, None, vector=None)
+    assert features.terms["storm"] == 3.0
+    assert lead(article).startswith("Storm. Storm hits coast.")
+
+
+# ----------------------------------------------------------------------- clusterer
+
+
+def _cluster_settings(**values: object) -> ClusterSettings:
+    return Settings().replace("cluster", **values).cluster
+
+
+def test_same_words_join_and_different_words_stay_apart() -> None:
+    clusterer = StoryClusterer(_cluster_settings())
+    a = clusterer.add(_features("a", "earthquake chile valparaiso magnitude", entities="valparaiso chile"))
+    b = clusterer.add(_features("b", "earthquake chile valparaiso deaths", entities="valparaiso chile"))
+    c = clusterer.add(_features("c", "footballer arrested madrid fraud", entities="delgado madrid"))
+    assert a == b != c
+
+
+def test_stories_go_cold_after_the_window() -> None:
+    clusterer = StoryClusterer(_cluster_settings(window_days=10))
+    first = clusterer.add(_features("a", "flood river town", entities="loire", day=1000))
+    near = clusterer.add(_features("b", "flood river town", entities="loire", day=1008))
+    far = clusterer.add(_features("c", "flood river town", entities="loire", day=1030))
+    assert first == near != far
+
+
+def test_a_late_article_bridging_two_stories_merges_them() -> None:
+    clusterer = StoryClusterer(_cluster_settings(threshold=0.3))
+    clusterer.add(_features("a", "alpha beta gamma", entities="x"))
+    clusterer.add(_features("b", "delta epsilon zeta", entities="y"))
+    clusterer.add(_features("c", "alpha beta gamma delta epsilon zeta", entities="x y"))
+    assert len(set(clusterer.assignments().values())) == 1
+
+
+def test_state_round_trip_through_json() -> None:
+    rng = np.random.default_rng(0)
+    items = [
+        _features(f"a{i}", f"topic{i % 3} word{i % 3} common", entities=f"e{i % 3}", day=1000 + i,
+                  vector=(v := rng.standard_normal(8).astype(np.float32)) / np.linalg.norm(v))
+        for i in range(12)
+    ]
+    settings = _cluster_settings()
+    whole = StoryClusterer(settings)
+    expected = whole.assign_many(items)
+    half = StoryClusterer(settings)
+    half.assign_many(items[:6])
+    state = json.loads(json.dumps(half.to_state()))
+    resumed = StoryClusterer.from_state(settings, state)
+    resumed.assign_many(items[6:])
+    assert resumed.assignments() == expected
+    assert resumed.to_state() == whole.to_state()
+
+
+def test_unknown_state_version_is_refused() -> None:
+    with pytest.raises(ConfigError, match="rebuild"):
+        StoryClusterer.from_state(_cluster_settings(), {"version": 999})
+
+
+def test_only_candidates_are_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cost per article is bounded by max_candidates, however many stories exist."""
+    clusterer = StoryClusterer(_cluster_settings(max_candidates=5))
+    for i in range(200):
+        clusterer.add(_features(f"a{i}", f"shared uniq{i}", entities=f"e{i}"))
+    calls = []
+    original = clusterer.similarity
+    monkeypatch.setattr(clusterer, "similarity", lambda a, b: calls.append(1) or original(a, b))
+    clusterer.add(_features("new", "shared other", entities="z"))
+    assert len(calls) <= 2 * 5
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["red", "blue", "green"]), st.sampled_from(["x", "y"])),
+             min_size=1, max_size=25),
+    st.randoms(use_true_random=False),
+)
+def test_rebuild_is_a_partition_independent_of_stored_order(
+    items: list[tuple[str, str]], rnd: random.Random
+) -> None:
+    features = [
+        _features(f"a{i}", f"{colour} {colour}ish word{i % 2}", entities=ent, day=1000 + i)
+        for i, (colour, ent) in enumerate(items)
+    ]
+    shuffled = list(features)
+    rnd.shuffle(shuffled)
+    first = StoryClusterer(_cluster_settings()).rebuild(features)
+    second = StoryClusterer(_cluster_settings()).rebuild(shuffled)
+    assert set(first) == {f.article_id for f in features}
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [({"threshold": 1.5}, "threshold"), ({"weight_entities": -1.0}, "weight_entities"),
+     ({"vector_floor": 1.0}, "vector_floor"), ({"max_candidates": 0}, "max_candidates")],
+)
+def test_settings_are_checked(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings().replace("cluster", **values)
+
+
+# ----------------------------------------------------------------------- evaluation
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "p", "r"),
+    [
+        ({"a": "1", "b": "1", "c": "2"}, {"a": "x", "b": "x", "c": "y"}, 1.0, 1.0),
+        ({"a": "1", "b": "1", "c": "1"}, {"a": "x", "b": "x", "c": "y"}, 5 / 9, 1.0),
+        ({"a": "1", "b": "2", "c": "3"}, {"a": "x", "b": "x", "c": "y"}, 1.0, 2 / 3),
+    ],
+)
+def test_bcubed(predicted: dict[str, str], gold: dict[str, str], p: float, r: float) -> None:
+    scores = bcubed(predicted, gold)
+    assert scores.precision == pytest.approx(p)
+    assert scores.recall == pytest.approx(r)
+
+
+def test_evaluation_without_data_says_so(tmp_path: pathlib.Path, settings: Settings) -> None:
+    with pytest.raises(DataUnavailable):
+        evaluate(tmp_path, settings=settings, models=Models())
+
+
+# ----------------------------------------------------------------------- gates
+
+
+def _gold_fixture() -> tuple[list[Article], dict[str, str]]:
+    articles, gold = [], {}
+    for line in (FIXTURES / "cluster" / "articles.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        text = f"{row['title']}\n{row['text']}"
+        articles.append(
+            Article(id=row["id"], input=row["id"], original=text, clean_text=text, language=row["language"],
+                    content_hash=row["id"], title=row["title"], published=row["published"])
+        )
+        gold[row["id"]] = row["story"]
+    return articles, gold
+
+
+def _story_fixture() -> tuple[list[Article], dict[str, str]]:
+    folder = FIXTURES / "stories"
+    articles, gold = [], {}
+    for path in sorted(folder.glob("*.txt")):
+        title, _, body = path.read_text("utf-8").partition("\n")
+        language = "en" if "_en_" in path.name else "fr"
+        text = f"{title}\n{body.strip()}"
+        articles.append(Article(id=path.stem, input=str(path), original=text, clean_text=text,
+                                language=language, content_hash=path.stem, title=title.strip()))
+        gold[path.stem] = path.stem.removeprefix("pair_").removeprefix("fr_").removeprefix("en_").rsplit("_", 1)[0]
+    return articles, gold
+
+
+def _cluster(articles: list[Article], models: Models, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+    vectors = embed_leads(articles, models=models)
+    features = [article_features(a, None, vector=vectors[i]) for i, a in enumerate(articles)]
+    batch = StoryClusterer(settings.cluster).rebuild(features)
+    shuffled = list(features)
+    random.Random(3).shuffle(shuffled)
+    online = StoryClusterer(settings.cluster).assign_many(shuffled)
+    return batch, online
+
+
+@pytest.mark.models
+@pytest.mark.gate
+def test_gate_fixture_stories(models: Models, settings: Settings) -> None:
+    articles, gold = _gold_fixture()
+    batch, online = _cluster(articles, models, settings)
+    batch_f1 = bcubed(batch, gold).f1
+    online_f1 = bcubed(online, gold).f1
+    assert batch_f1 >= 0.93
+    assert abs(batch_f1 - online_f1) <= 0.02
+
+
+@pytest.mark.models
+@pytest.mark.gate
+def test_same_event_across_languages_and_same_kind_events_apart(models: Models, settings: Settings) -> None:
+    articles, gold = _gold_fixture()
+    batch, _ = _cluster(articles, models, settings)
+    assert batch["quake-cl-fr-1"] == batch["quake-cl-en-1"]
+    assert batch["footballer-fr-1"] == batch["footballer-en-1"]
+    assert batch["quake-cl-en-1"] != batch["quake-jp-en-1"]
+    assert batch["fire-en-1"] != batch["fire-en-4"]
+    assert batch["mayor-fr-1"] != batch["footballer-fr-1"]
+
+
+@pytest.mark.models
+@pytest.mark.gate
+def test_story_fixtures_pair_and_derailments(models: Models, settings: Settings) -> None:
+    articles, _ = _story_fixture()
+    if not articles:
+        pytest.skip("tests/fixtures/stories is not there yet")
+    batch, online = _cluster(articles, models, settings)
+    for result in (batch, online):
+        assert result["pair_fr_ferry_naxos"] == result["pair_en_ferry_naxos"]
+        assert result["derail_alpes_1"] == result["derail_alpes_2"]
+        assert result["derail_bretagne_1"] == result["derail_bretagne_2"]
+        assert result["derail_alpes_1"] != result["derail_bretagne_1"]
