@@ -18,6 +18,7 @@ date can be resolved later against a date inferred from its story:
 ``shift=-1``           days added to the resolved day ("la veille" of a dated event)
 ``time=11:43;tz=Asia/Seoul``   minute precision once the day is known
 ``since=1``            a starting point ("depuis 2019"), not the date of an event
+``until=1``            an end point ("jusqu'au 24 août"), not the date of an event either
 ``part=late``          what ISO cannot say (late May, Wednesday morning); kept as a note
 ``dp=it:ieri``         resolved by dateparser, for languages without a table
 
@@ -103,6 +104,7 @@ class _Lexicon:
         self.months: dict[str, int] = table["months"]
         self.period_before: dict[str, str] = table.get("period_before", {})
         self.since = {s.casefold().replace("’", "'") for s in table.get("since", ())}
+        self.until = {s.casefold().replace("’", "'") for s in table.get("until", ())}
         self.articles = {a.casefold().replace("’", "'") for a in table.get("articles", ())}
         self.numeric_order: str = table.get("numeric_order", "dmy")
         times = table.get("times", {})
@@ -180,18 +182,22 @@ class _Lexicon:
         fields = _FIELD_READERS[kind](self, groups)
         if fields is None:
             return None
-        pre = groups.get("pre", "")
-        if _norm(pre) in self.since or self._since_before(text, match.start()):
+        # What comes before the date proper, its own leading word included ("jusqu'" + "en 2020").
+        before = text[max(0, match.start() - 30) : match.start()] + groups.get("pre", "")
+        if self._ends_with(before, self.since):
             fields["since"] = "1"
+        if self._ends_with(before, self.until):
+            fields["until"] = "1"
         return _Found(match.start(), match.end(), kind, fields)
 
-    def _since_before(self, text: str, start: int) -> bool:
-        before = _norm(text[max(0, start - 30) : start]).split()
+    def _ends_with(self, text: str, words: set[str]) -> bool:
+        """Whether ``text`` ends with one of ``words``, then maybe an article."""
+        before = _norm(text).split()
         while before and before[-1] in self.articles:
             before.pop()
         tail = " ".join(before[-3:])
-        return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] == " ")
-                   for word in self.since)
+        return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] in " '")
+                   for word in words)
 
     def speaks_of_future(self, window: str) -> bool:
         return any(p.search(window) for p in self.future)

@@ -1,12 +1,20 @@
 """The timeline of a story: dated events merged across its sources, each with evidence.
 
 Many reports give only weekdays ("mercredi matin") and some give no publication
-date at all. :func:`infer_story_dates` dates such an article from its story: the
-anchor chosen is the one under which its relative expressions land on days that
-other reports date explicitly (weighted by how alike the sentences are), then the
-one after the dates it gives itself, then the one nearest the other reports'
-publication dates. :func:`build_timeline` resolves every expression against these
-anchors and merges events told by several sources on the same day.
+date at all. :func:`infer_story_dates` dates such an article from its story (a
+date heading its text counts as its publication date). Among the days within a
+week after those the story dates, the anchor chosen is, in this order of
+preference: the one under which its relative expressions land on days other
+reports also tell (weighted by how alike the sentences are; "hier" must also be
+told alike, a weekday already has to fall right), one on or after every date it
+gives itself, the nearest to the other reports' publication dates, the day the
+story dates most often, the nearest after its own latest date, the earliest.
+A partial publication date ("2023-09") bounds the choice; days written without a
+year take it from the publication years, else from the first year after the
+latest one the story mentions in which their weekday falls right.
+
+:func:`build_timeline` resolves every expression against these anchors and groups
+what several sources tell on one day into events, each with its evidence.
 """
 
 from __future__ import annotations
@@ -151,7 +159,9 @@ def _sentence_of(read: _Read, t: TimeExpression) -> tuple[int, int]:
 
 
 def _is_since(t: TimeExpression) -> bool:
-    return "since" in rule_fields(t.rule or "")
+    """A starting or end point ("depuis 2019", "jusqu'au 24 août"), not the date of an event."""
+    fields = rule_fields(t.rule or "")
+    return "since" in fields or "until" in fields
 
 
 # ---------------------------------------------------------------- similarity
@@ -321,28 +331,30 @@ def _guess(
     me = read.article.id
     text = read.article.clean_text
     relative = []
-    own: list[tuple[dt.date, str]] = []
+    own: list[tuple[dt.date, str, tuple[int, int]]] = []
     restated = _restatements(text, read.times)
     for t in read.times:
         if _is_since(t) or not t.rule or any(a <= t.start < b for a, b in restated):
             continue
         fields = rule_fields(t.rule)
+        sentence = _sentence_of(read, t)
         if needs_anchor(t.rule) and "md" not in fields:
             told_from_publication = "shift" not in fields or "day" not in fields
             if told_from_publication and any(k in fields for k in ("wd", "day")):
-                relative.append((t, _context_tokens(text, _sentence_of(read, t), t), "wd" not in fields))
+                relative.append((t, _context_tokens(text, sentence, t), "wd" not in fields, sentence))
             continue
         value = _value(t, None, years)
         if value and len(value) >= 10 and fields.get("dir") != "future":
-            own.append((dt.date.fromisoformat(value[:10]), t.text))
+            own.append((dt.date.fromisoformat(value[:10]), t.text, sentence))
     others = [d for k, d in anchors.items() if k != me]
     evidence: dict[dt.date, list[_Known]] = {}
     for day, entries in known.items():
+        # Only other reports vouch: an article's own dates would confirm its own reading of them.
         # Copies of one dispatch tell a day in the same words: one of them is enough to compare with.
-        distinct = {k.tokens: k for k in reversed(entries) if not (k.article == me and k.relative)}
+        distinct = {k.tokens: k for k in reversed(entries) if k.article != me}
         if distinct:
             evidence[day] = list(reversed(distinct.values()))
-    seeds = set(evidence) | set(others)
+    seeds = set(evidence) | set(others) | {day for day, _, _ in own}
     candidates = {s + dt.timedelta(days=k) for s in seeds for k in range(_ANCHOR_REACH + 1)}
     if read.prefix:
         candidates = {c for c in candidates if c.isoformat().startswith(read.prefix)}
@@ -354,10 +366,15 @@ def _guess(
     def match(index: int, value: str) -> tuple[float, str] | None:
         """How well relative expression ``index`` fits the story's mentions of day ``value``."""
         if (index, value) not in matches:
-            t, tokens, loose = relative[index]
-            entries = evidence.get(dt.date.fromisoformat(value[:10]))
+            t, tokens, loose, sentence = relative[index]
+            day = dt.date.fromisoformat(value[:10])
+            entries = evidence.get(day)
+            # "Hier, 12 août, ...": a date set beside the relative one says which day it is.
+            beside = next((w for d, w, where in own if d == day and where == sentence), None)
             found = None
-            if entries:
+            if beside is not None:
+                found = 2.0, f"'{t.text}' = '{beside}' (same sentence)"
+            elif entries:
                 best = max(entries, key=lambda k: similarity(tokens, k.tokens) + _EXPLICIT_BONUS * (not k.relative))
                 alike = similarity(tokens, best.tokens)
                 if alike >= _LOOSE_MIN_SIMILARITY or not loose:
@@ -368,7 +385,7 @@ def _guess(
 
     def support(anchor: dt.date) -> tuple[float, list[str]]:
         score, why = 0.0, []
-        for index, (t, _, _) in enumerate(relative):
+        for index, (t, *_) in enumerate(relative):
             value = resolve_rule(t.rule or "", anchor)
             found = match(index, value) if value else None
             if found is not None:
@@ -376,12 +393,15 @@ def _guess(
                 why.append(found[1])
         return score, why
 
-    def key(anchor: dt.date) -> tuple[float, int, int, int, int]:
+    latest_own = max((day for day, _, _ in own), default=None)
+
+    def key(anchor: dt.date) -> tuple[float, int, int, int, int, int]:
         return (
             support(anchor)[0],
-            sum(day <= anchor for day, _ in own),
+            sum(day <= anchor for day, _, _ in own),
             -min((abs((anchor - d).days) for d in others), default=0),
             len(evidence.get(anchor, ())),
+            -abs((anchor - latest_own).days) if latest_own else 0,
             -anchor.toordinal(),
         )
 
@@ -389,13 +409,14 @@ def _guess(
     score, why = support(best)
     if score:
         how = "inferred from the story: " + "; ".join(list(dict.fromkeys(why))[:3])
-    elif own:
-        latest = max(own)
-        how = f"inferred: on or after the latest date it gives itself, '{latest[1]}'"
     elif others:
         how = "inferred from the publication dates of the other articles of the story"
-    else:
+    elif evidence.get(best) or not own:
         how = "inferred: the day the story dates most often"
+    else:
+        how = "inferred: the latest date it gives itself"
+    if own and not score:
+        how += f", on or after '{max(own)[1]}'"
     if read.prefix:
         how += f" (within its partial date {read.prefix})"
     return best, how
