@@ -77,6 +77,9 @@ class QuoteTable:
     incise_end: re.Pattern[str]
     manner_re: re.Pattern[str]
     conjunctions: frozenset[str]
+    gendered: dict[str, str]
+    determiner_gender: dict[str, str]
+    pronoun_gender: dict[str, str]
     oblique: frozenset[str]
     stops: frozenset[str]
     anaphors: tuple[str, ...]
@@ -119,6 +122,9 @@ def quote_table(language: str) -> QuoteTable | None:
         aux_words=frozenset(fold(w) for w in data["auxiliaries"] if " " not in w),
         gerunds=frozenset(fold(w) for w in data["gerunds"]),
         conjunctions=frozenset(fold(w) for w in data["conjunctions"]),
+        gendered={fold(w): g for g, words in data["gendered"].items() for w in words},
+        determiner_gender={fold(w): g for g, words in data["determiner_gender"].items() for w in words},
+        pronoun_gender={fold(p): g for g, words in data["pronoun_gender"].items() for p in words},
         manner_re=re.compile(rf"\w+(?:{_alt(data['adverb_suffixes'])})(?![\w\-])\s+"),
         incise_end=re.compile(
             r"[\s,;:—–-]*[^.!?]*[,:;" + ("." if data["incise_across_sentences"] else "") + r"—–-]\s*"
@@ -302,6 +308,7 @@ class _Article:
         self.persons = self._persons(mentions)
         self.holders = role_holders(text, [(p.start, p.end) for p in self.persons], table)
         self.history: list[tuple[int, str | None, int | None, int | None, str | None]] = []
+        self._genders: dict[str, str | None] = {}
         self.cue_subjects = self._cue_subjects()
 
     def inside_quote(self, pos: int) -> bool:
@@ -386,20 +393,51 @@ class _Article:
         return best.surface, best.start, best.end
 
     def antecedent(
-        self, pos: int, *, any_person: bool = False
+        self, pos: int, *, any_person: bool = False, gender: str | None = None
     ) -> tuple[str | None, int | None, int | None, str | None]:
         """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier speaker or
-        subject. Names guessed from capitals only count as speakers of a cue."""
+        subject whose gender, when the article shows it, agrees with the pronoun."""
         best: tuple[int, tuple[str | None, int | None, int | None, str | None]] | None = None
         for at, speaker, s_start, s_end, role in [*self.history, *self.cue_subjects]:
-            if at < pos and speaker is not None and (best is None or at > best[0]):
+            if at < pos and speaker is not None and (best is None or at > best[0]) and self.agrees(speaker, gender):
                 best = (at, (speaker, s_start, s_end, role))
         for person in self.persons:
             if person.start >= pos:
                 break
             if (any_person or not self.oblique(person.start)) and (best is None or person.start > best[0]):
-                best = (person.start, (*self.expand(person.surface, person.start, person.end), None))
+                candidate = self.expand(person.surface, person.start, person.end)
+                if self.agrees(candidate[0], gender):
+                    best = (person.start, (*candidate, None))
         return best[1] if best else (None, None, None, None)
+
+    def agrees(self, name: str, gender: str | None) -> bool:
+        known = self.gender(name)
+        return gender is None or known is None or known == gender
+
+    def gender(self, name: str) -> str | None:
+        """The gender the article shows for a name: a title or gendered noun before it, or the
+        pronoun that opens the sentence after one where it is the subject."""
+        if name in self._genders:
+            return self._genders[name]
+        votes: Counter[str] = Counter()
+        last = name.split()[-1]
+        for match in re.finditer(rf"(?<![\w\-]){re.escape(last)}(?![\w\-])", self.text):
+            left = self.text[max(0, match.start() - 90) : match.start()].rpartition("\n")[2]
+            role = _role_at_end(re.sub(r"[\s,.]+$", "", left), self.table)
+            marked = self.table.determiner_gender.get(fold((role or "").split(" ")[0])) if role else None
+            for word in reversed(left.split()[-3:]):
+                marked = marked or self.table.gendered.get(fold(word).strip(",.;:"))
+            votes.update([marked] if marked else [])
+            start, end = self.sentence(match.start())
+            if len(self.text[start : match.start()].split()) <= 4:
+                following = re.match(r"\s*([\w’']+)", self.text[end : end + 40])
+                if following:
+                    marked = self.table.pronoun_gender.get(fold(following.group(1)))
+                    votes.update([marked] if marked else [])
+        ranked = votes.most_common(2)
+        found = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+        self._genders[name] = found
+        return found
 
     def _cue_subjects(self) -> list[tuple[int, str | None, int | None, int | None, str | None]]:
         """Named subjects of every cue outside quotations ("Trump said that ...")."""
@@ -421,7 +459,7 @@ class _Article:
         if phrase.kind == "pronoun":
             if fold(surface) not in self.table.singular:
                 return None, None, None, None
-            return self.antecedent(phrase.start)
+            return self.antecedent(phrase.start, gender=self.table.pronoun_gender.get(fold(surface)))
         if phrase.kind in ("anaphor", "zero"):
             return self.antecedent(phrase.start)
         if phrase.kind == "role":
@@ -643,7 +681,8 @@ def _cue_phrase(
             return _Phrase(base + verb.start(), base + verb.start(), "zero")
         if subject is None or not cover:
             return subject
-        return None if art.text[lo : subject.start].strip(_SPACES + "\n,;:—–-()") else subject
+        gap = art.table.honorific_re.sub("", art.text[lo : subject.start] + " ")
+        return None if gap.strip(_SPACES + "\n,;:—–-()") else subject
     return _phrase_after(art, base + verb.end(), limit)
 
 
