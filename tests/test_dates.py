@@ -162,10 +162,19 @@ def test_event_day_counts_from_the_sentence_before_when_its_own_has_no_date() ->
     assert _only(text, "2024-03-20", "fr", "Le lendemain").value == "2024-03-13"
 
 
-def test_since_is_marked() -> None:
-    found = _only("Depuis 2019, rien n'a changé.", "2024-03-14", "fr", "Depuis 2019")
-    assert found.value == "2019"
-    assert "since=1" in (found.rule or "")
+@pytest.mark.parametrize(
+    ("text", "expression", "value", "mark"),
+    [
+        ("Depuis 2019, rien n'a changé.", "Depuis 2019", "2019", "since=1"),
+        ("Depuis le 3 mai, rien n'a changé.", "3 mai", "2023-05-03", "since=1"),
+        ("Les Jeux dureront jusqu'au 24 août.", "24 août", "2024-08-24", "until=1"),
+        ("Le contrat court jusqu'en 2030.", "en 2030", "2030", "until=1"),
+    ],
+)
+def test_start_and_end_points_are_marked(text: str, expression: str, value: str, mark: str) -> None:
+    found = _only(text, "2024-03-14", "fr", expression)
+    assert found.value == value
+    assert mark in (found.rule or "").split(";")
 
 
 def test_language_without_table_uses_dateparser() -> None:

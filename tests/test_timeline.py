@@ -237,3 +237,17 @@ def test_weekday_confirms_a_year_after_the_background_ones() -> None:
     story = _story([explicit, relative])
     assert infer_story_dates(story)["r"][0] == "2024-03-12"
     assert [e.date for e in build_timeline(story)] == ["2024-03-12"]
+
+
+def test_date_beside_a_relative_one_says_which_day_it_is() -> None:
+    undated = _article({
+        "id": "u", "published": None, "language": "fr",
+        "text": "Hier, 12 mars, le conseil municipal de Morlay a voté le budget de la ville.",
+    })
+    dated = _article({
+        "id": "d", "published": "2024-03-20", "language": "fr",
+        "text": "Le budget de Morlay sera exécuté à partir du mois prochain.",
+    })
+    inferred = infer_story_dates(_story([undated, dated]))
+    assert inferred["u"][0] == "2024-03-13"
+    assert "same sentence" in inferred["u"][1]
