@@ -90,7 +90,9 @@ def pairwise(predicted: dict[tuple[str, int, int], str | None], gold: Gold) -> t
 
 
 @pytest.mark.gate
-@pytest.mark.parametrize(("fixture", "min_recall"), [("merge_people.json", 0.85), ("merge_places.json", 0.95)])
+@pytest.mark.parametrize(
+    ("fixture", "min_recall"), [("merge_people.json", 0.85), ("merge_places.json", 0.95), ("merge_english.json", 0.9)]
+)
 def test_merge_precision_and_recall(fixture: str, min_recall: float) -> None:
     story, gold = load_story(fixture)
     precision, recall = pairwise(_predicted(story, merge_entities(story)), gold)
@@ -112,6 +114,9 @@ def test_merge_precision_and_recall(fixture: str, min_recall: float) -> None:
         ("merge_places.json", "NATO"),
         ("merge_places.json", "MOW"),
         ("merge_places.json", "ABC"),
+        ("merge_english.json", "JB"),
+        ("merge_english.json", "OS"),
+        ("merge_english.json", "IMF"),
     ],
 )
 def test_one_entity_carries_every_spelling(fixture: str, label: str) -> None:
@@ -137,6 +142,8 @@ def test_one_entity_carries_every_spelling(fixture: str, label: str) -> None:
         ("merge_places.json", "SVN", "SVK"),
         ("merge_places.json", "MLI", "MWI"),
         ("merge_places.json", "AUT", "AUS"),
+        ("merge_english.json", "JB", "JiB"),
+        ("merge_english.json", "EU", "EC"),
     ],
 )
 def test_different_things_stay_apart(fixture: str, first: str, second: str) -> None:
@@ -251,8 +258,8 @@ def _mentions(text: str, language: str, models: Models) -> list[Mention]:
             [
                 ("John Smith", "person", "Mr."),
                 ("Mary Jones", "person", None),
-                ("Paris", "other", None),
-                ("Smith", "other", None),
+                ("Paris", "place", None),
+                ("Smith", "person", None),
             ],
         ),
         (
@@ -279,6 +286,20 @@ def test_fallback_offsets_are_exact(text: str) -> None:
         assert text[mention.start : mention.end] == mention.text
         assert mention.start >= previous
         previous = mention.end
+
+
+@pytest.mark.gate
+def test_english_fallback_gate() -> None:
+    """The capitalised-words recogniser on the English fixture: spans and types."""
+    story, gold = load_story("merge_english.json")
+    sentences = {a.id: split_sentences(a.clean_text, "en") for a in story.articles}
+    found = find_mentions_many(story.articles, sentences, models=NO_MODEL, settings=AnnotateSettings())
+    spans = {(a, m.start, m.end) for a, ms in found.items() for m in ms}
+    typed = {(a, m.start, m.end, m.type) for a, ms in found.items() for m in ms}
+    gold_typed = {(a, m.start, m.end, m.type) for a, ann in story.annotations.items() for m in ann.mentions}
+    assert len(spans & set(gold)) / len(spans) >= 0.9
+    assert len(spans & set(gold)) / len(gold) >= 0.95
+    assert len(typed & gold_typed) / len(gold_typed) >= 0.6
 
 
 @pytest.mark.models

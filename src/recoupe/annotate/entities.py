@@ -42,6 +42,8 @@ SPACY_TYPES: dict[str, EntityType] = {
 _TOKEN = re.compile(r"\w+[’'](?=\w)|\w+(?:[-.]\w+)*|[^\w\s]")
 _CAPITALISED_NEXT = re.compile(r"[ \u00a0-]([^\W\d_][\w’'-]*)")
 _MIN_PROPAGATED = 3
+_INITIAL_GAP = re.compile(r"\. ?")
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ class EntityTables:
     stop: frozenset[str]
     generic: frozenset[str]
     possessives: tuple[str, ...]
+    leading_cut: frozenset[str]
+    place_prepositions: frozenset[str]
+    organisation_words: frozenset[str]
     exonyms: dict[str, str]
     genders: dict[str, str]
     title_prefix: re.Pattern[str]
@@ -114,6 +119,9 @@ def tables(language: str) -> EntityTables:
         stop=frozenset(data.get("stop_capitalised", ())),
         generic=frozenset(data.get("generic_nouns", ())),
         possessives=tuple(data.get("possessive_suffixes", ())),
+        leading_cut=frozenset(data.get("leading_cut", ())),
+        place_prepositions=frozenset(data.get("place_prepositions", ())),
+        organisation_words=frozenset(data.get("organisation_words", ())),
         exonyms=dict(data.get("exonyms", {})),
         genders=genders,
         title_prefix=re.compile(rf"(?:{prefix})+", re.IGNORECASE),
@@ -186,11 +194,14 @@ def _clean(text: str, start: int, end: int, kind: EntityType, table: EntityTable
         while tokens and not exonym_start:
             head = text[tokens[0][0] : tokens[0][1]]
             prefix = table.title_prefix.match(text, tokens[0][0], seg_start + len(segment))
+            if prefix is None and len(tokens) > 2 and kind == "person" and head[0].isupper():
+                # a nationality before a capitalised role ("German Chancellor Olaf Scholz")
+                prefix = table.title_prefix.match(text, tokens[1][0], seg_start + len(segment))
             honorific = prefix is not None and prefix.group().split()[0].rstrip(".") in table.honorifics
             if prefix and prefix.end() < seg_start + len(segment) and (kind == "person" or honorific):
                 # a role word opens some names ("General Motors"), an honorific never does
                 kind = "person"
-                title = _title_text(prefix.group())
+                title = _title_text(text[tokens[0][0] : prefix.end()])
                 tokens = [t for t in tokens if t[0] >= prefix.end()]
             elif _weak_head(head, table):
                 tokens = tokens[1:]
@@ -215,7 +226,7 @@ def _clean(text: str, start: int, end: int, kind: EntityType, table: EntityTable
 def _weak_head(token: str, table: EntityTables) -> bool:
     """A word cut from the front of a span: punctuation, a determiner, a sentence
     opener ("Selon"), a common noun ("cosmodrome russe de Vostotchny")."""
-    if not token[0].isalnum() or token in table.function_words:
+    if not token[0].isalnum() or token in table.function_words or token in table.leading_cut:
         return True
     if token in table.stop and token.lower() not in table.function_words:
         return True
@@ -333,7 +344,8 @@ def _capitalised_spans(text: str, sentences: list[Sentence], table: EntityTables
         while probe < len(tokens):
             word = tokens[probe][2]
             between = text[tokens[probe - 1][1] : tokens[probe][0]]
-            if "\n" in between or (between and not between.isspace()):
+            initial = len(tokens[probe - 1][2]) == 1 and _INITIAL_GAP.fullmatch(between) is not None
+            if "\n" in between or (between and not between.isspace() and not initial):
                 break
             if _is_cap(word):
                 last = probe
@@ -347,7 +359,8 @@ def _capitalised_spans(text: str, sentences: list[Sentence], table: EntityTables
         if run[0][0] in starts and len(run) == 1 and (run[0][2].lower() in lowered or table.is_stop(run[0][2])):
             continue
         spans.append((run[0][0], run[-1][1], _guess_type(text, run, table)))
-    return spans
+    surnames = {text[e - len(text[s:e].split()[-1]) : e] for s, e, k in spans if k == "person" and " " in text[s:e]}
+    return [(s, e, "person" if text[s:e] in surnames else k) for s, e, k in spans]
 
 
 def _is_cap(word: str) -> bool:
@@ -356,10 +369,16 @@ def _is_cap(word: str) -> bool:
 
 def _guess_type(text: str, run: list[tuple[int, int, str]], table: EntityTables) -> EntityType:
     words = [w for _, _, w in run]
-    if _title_before(text, run[0][0], table) is not None:
+    titled = table.title_prefix.match(text, run[0][0], run[-1][1])
+    if _title_before(text, run[0][0], table) is not None or (titled and titled.end() < run[-1][1]):
         return "person"
+    if any(w in table.organisation_words for w in words):
+        return "organisation"
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return "organisation"
-    if 2 <= len(words) <= 4 and all(w[0].isupper() and w not in table.stop for w in words):
+    before = _WORD_BEFORE.search(text, max(0, run[0][0] - 30), run[0][0])
+    if len(words) == 1 and before is not None and before.group(1) in table.place_prepositions:
+        return "place"
+    if 2 <= len(words) <= 4 and all(w[0].isupper() and not table.is_stop(w) for w in words):
         return "person"
     return "other"
