@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,9 +61,36 @@ def make_article(
     )
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    with open_store(None) as s:
+POSTGRES_URL = os.environ.get("RECOUPE_TEST_POSTGRES")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES_URL, reason="set RECOUPE_TEST_POSTGRES to a throw-away database URL"),
+        ],
+    ),
+]
+
+
+def empty_postgres(url: str) -> None:
+    """Drop everything in the test database: RECOUPE_TEST_POSTGRES must be a throw-away one."""
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    if request.param == "sqlite":
+        target = None
+    else:
+        assert POSTGRES_URL is not None
+        empty_postgres(POSTGRES_URL)
+        target = POSTGRES_URL
+    with open_store(target) as s:
         yield s
 
 
@@ -405,13 +433,44 @@ def test_foreign_file_is_refused(tmp_path: Path, content: bytes | None) -> None:
         open_store(path)
 
 
+def test_unsupported_target() -> None:
+    with pytest.raises(ConfigError, match="unknown store address"):
+        open_store("s3://bucket/x")
+
+
+def test_unreachable_postgres_is_a_store_error(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match=r"cannot open the PostgreSQL store postgresql://me:\*\*\*@"):
+        open_store(f"postgresql://me:secret@/none?host={tmp_path}&port=1&connect_timeout=2")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="set RECOUPE_TEST_POSTGRES to a throw-away database URL")
+def test_postgres_from_a_newer_recoupe_is_refused() -> None:
+    import psycopg
+
+    assert POSTGRES_URL is not None
+    empty_postgres(POSTGRES_URL)
+    open_store(POSTGRES_URL).close()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute("INSERT INTO recoupe_schema (version) VALUES (999)")
+    with pytest.raises(StoreVersionError, match="newer recoupe"):
+        open_store(POSTGRES_URL)
+
+
 @pytest.mark.parametrize(
-    ("target", "error"),
-    [("postgresql://localhost/recoupe", "PostgreSQL"), ("s3://bucket/x", "unknown store address")],
+    ("text", "words", "expected"),
+    [
+        ("Le séisme a frappé.", {"seisme"}, "Le ⟦séisme⟧ a frappé."),
+        ("Rien ici.", {"seisme"}, "Rien ici."),
+        (" ".join(f"w{i}" for i in range(40)) + " Élysée fin", {"elysee"}, "…w36 w37 w38 w39 ⟦Élysée⟧ fin"),
+    ],
 )
-def test_unsupported_targets(target: str, error: str) -> None:
-    with pytest.raises(ConfigError, match=error):
-        open_store(target)
+def test_postgres_snippet_marks_folded_matches(text: str, words: set[str], expected: str) -> None:
+    pytest.importorskip("psycopg")
+    from recoupe.store.postgres import snippet
+
+    assert snippet(text, words) == expected
 
 
 def test_memory_targets() -> None:

@@ -29,12 +29,15 @@ _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def open_store(target: str | Path | None, *, create: bool = True) -> Store:
-    """The store at ``target``; with ``create=False`` a missing SQLite file is an error."""
+    """The store at ``target``; with ``create=False`` a missing SQLite file is an error.
+
+    A PostgreSQL database must exist already (recoupe creates its tables in it).
+    """
     if isinstance(target, str) and target.startswith(_POSTGRES_SCHEMES):
-        raise ConfigError(
-            "PostgreSQL stores are not supported by this version of recoupe; "
-            "give a file path for an SQLite store instead"
-        )
+        # Imported here: psycopg is an optional extra.
+        from .postgres import PostgresStore
+
+        return PostgresStore(target)
     if isinstance(target, str) and "://" in target:
         raise ConfigError(
             f"unknown store address {target!r}: give a file path (SQLite) or a postgresql:// URL"

@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -124,11 +124,11 @@ MIGRATIONS: tuple[str, ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_ARTICLE_COLUMNS = (
+ARTICLE_COLUMNS = (
     "id, content_hash, input, format, language, title, url, outlet, published, credits, removed, "
     "extra, original, clean_text, duplicate_of, story"
 )
-_SELECT_ARTICLES = f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles"
+_SELECT_ARTICLES = f"SELECT seq, {ARTICLE_COLUMNS} FROM articles"
 _PAGE = 500
 
 # Words as FTS5's unicode61 tokenizer sees them; anything else in a user query
@@ -291,11 +291,11 @@ class SQLiteStore(Store):
                 stored[article.content_hash] = article.id
                 taken.add(article.id)
                 added.append(article.id)
-                rows.append(_article_row(article))
+                rows.append(article_row(article))
                 if article.story is not None:
                     stories.add(article.story)
             conn.executemany(
-                f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 16)})", rows
             )
             if stories:
                 _refresh_stories(conn, stories)
@@ -316,7 +316,7 @@ class SQLiteStore(Store):
         rows = self._read(f"{_SELECT_ARTICLES} WHERE id = ?", (article_id,))
         if not rows:
             raise NotFound(f"no article {article_id!r} in {self._where()}")
-        return _article(rows[0])
+        return article_from_row(rows[0])
 
     def articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
         if ids is not None:
@@ -326,7 +326,7 @@ class SQLiteStore(Store):
                     f"{_SELECT_ARTICLES} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq",
                     (chunk,),
                 )
-                yield from map(_article, rows)
+                yield from map(article_from_row, rows)
             return
         # Paging by position instead of holding a cursor lets other threads use
         # the connection between pages and sees a consistent order under writes.
@@ -336,14 +336,14 @@ class SQLiteStore(Store):
             if not rows:
                 return
             last = rows[-1][0]
-            yield from map(_article, rows)
+            yield from map(article_from_row, rows)
 
     def count_articles(self) -> int:
         return int(self._read("SELECT count(*) FROM articles")[0][0])
 
     # -- annotations and copies -------------------------------------------------------
     def save_annotations(self, annotations: Sequence[Annotations]) -> None:
-        rows = [(a.article_id, _dumps(to_jsonable(a))) for a in annotations]
+        rows = [(a.article_id, dumps(to_jsonable(a))) for a in annotations]
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO annotations (article, data) VALUES (?, ?) "
@@ -499,7 +499,7 @@ class SQLiteStore(Store):
                     corroborated,
                     len(story.claims),
                     len(story.conflicts),
-                    _dumps(to_jsonable(story)),
+                    dumps(to_jsonable(story)),
                 ),
             )
 
@@ -514,7 +514,7 @@ class SQLiteStore(Store):
             conn.execute(
                 "INSERT INTO state (name, data) VALUES (?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET data = excluded.data",
-                (name, _dumps(value)),
+                (name, dumps(value)),
             )
 
     def state(self, name: str) -> dict[str, Any] | None:
@@ -550,42 +550,66 @@ def fts_query(text: str) -> str | None:
 
     Each word is quoted, so no user input is ever read as FTS5 syntax.
     """
-    words = _QUERY_WORD.findall(text)
+    words = query_words(text)
     if not words:
         return None
     return " ".join(f'"{word}"' for word in words)
 
 
-def _story_where(filters: StoryFilter | None) -> tuple[str | None, list[Any]]:
-    """The WHERE clause over ``stories s``; None when the filter cannot match anything."""
+def query_words(text: str) -> list[str]:
+    """The words of a user query; every other character is ignored."""
+    return _QUERY_WORD.findall(text)
+
+
+def story_where(
+    filters: StoryFilter | None,
+    *,
+    mark: str,
+    search_clause: str,
+    search_param: Callable[[str], str | None],
+) -> tuple[str | None, list[Any]]:
+    """The WHERE clause over ``stories s`` for one SQL dialect; None when nothing can match.
+
+    ``mark`` is the dialect's parameter placeholder; ``search_clause`` (with
+    ``{mark}``) selects the story ids whose articles match ``search_param(query)``.
+    """
     if filters is None:
         return "", []
     clauses: list[str] = []
     params: list[Any] = []
     if filters.since is not None:
-        clauses.append("s.last_published >= ?")
+        clauses.append(f"s.last_published >= {mark}")
         params.append(filters.since)
     if filters.until is not None:
         # "~" sorts after every character of an ISO date, so a bare date
         # includes the whole day: 2024-05-01T18:00 <= 2024-05-01~.
-        clauses.append("s.first_published <= ?")
+        clauses.append(f"s.first_published <= {mark}")
         params.append(filters.until + "~")
-    if filters.language is not None:
-        clauses.append("s.id IN (SELECT story FROM articles WHERE language = ? AND story IS NOT NULL)")
-        params.append(filters.language)
-    if filters.outlet is not None:
-        clauses.append("s.id IN (SELECT story FROM articles WHERE outlet = ? AND story IS NOT NULL)")
-        params.append(filters.outlet)
+    for column, value in (("language", filters.language), ("outlet", filters.outlet)):
+        if value is not None:
+            clauses.append(
+                f"s.id IN (SELECT story FROM articles WHERE {column} = {mark} AND story IS NOT NULL)"
+            )
+            params.append(value)
     if filters.query is not None:
-        match = fts_query(filters.query)
+        match = search_param(filters.query)
         if match is None:
             return None, []
-        clauses.append(
-            "s.id IN (SELECT a.story FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? AND a.story IS NOT NULL)"
-        )
+        clauses.append(search_clause.format(mark=mark))
         params.append(match)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _story_where(filters: StoryFilter | None) -> tuple[str | None, list[Any]]:
+    return story_where(
+        filters,
+        mark="?",
+        search_clause=(
+            "s.id IN (SELECT a.story FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH {mark} AND a.story IS NOT NULL)"
+        ),
+        search_param=fts_query,
+    )
 
 
 def _refresh_stories(conn: sqlite3.Connection, story_ids: set[str]) -> None:
@@ -598,14 +622,15 @@ def _refresh_stories(conn: sqlite3.Connection, story_ids: set[str]) -> None:
     )
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
+    """Compact JSON of a stored value; StoreError when it is not JSON."""
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise StoreError(f"cannot store a value as JSON: {exc}") from exc
 
 
-def _article_row(a: Article) -> tuple[Any, ...]:
+def article_row(a: Article) -> tuple[Any, ...]:
     return (
         a.id,
         a.content_hash,
@@ -616,9 +641,9 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         a.url,
         a.outlet,
         a.published,
-        _dumps(a.credits),
-        _dumps(a.removed),
-        _dumps(a.extra),
+        dumps(a.credits),
+        dumps(a.removed),
+        dumps(a.extra),
         a.original,
         a.clean_text,
         a.duplicate_of,
@@ -626,7 +651,8 @@ def _article_row(a: Article) -> tuple[Any, ...]:
     )
 
 
-def _article(row: tuple[Any, ...]) -> Article:
+def article_from_row(row: tuple[Any, ...]) -> Article:
+    """An article from ``seq`` followed by the columns of :data:`ARTICLE_COLUMNS`."""
     (
         _seq,
         aid,
