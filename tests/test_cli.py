@@ -460,3 +460,17 @@ def test_unknown_format_is_rejected_by_the_parser() -> None:
     with pytest.raises(SystemExit) as exit_info, redirect_stderr(io.StringIO()):
         main(["brief", "x", "--format", "pdf"])
     assert exit_info.value.code == 2
+
+
+def test_the_demo_reads_only_articles() -> None:
+    """`recoupe demo` briefs its whole corpus folder: a non-article file there becomes a story."""
+    from importlib import resources
+
+    from recoupe.read import read_inputs
+    from recoupe.settings import load_settings
+
+    corpus = resources.files("recoupe").joinpath("demo/corpus")
+    with resources.as_file(corpus) as folder:
+        inputs = [item.input for item in read_inputs([str(folder)], settings=load_settings().read)]
+    assert inputs
+    assert not [name for name in inputs if Path(name.split(":")[0]).name.lower().startswith("readme")]
