@@ -183,7 +183,7 @@ def _identifier(languages: tuple[str, ...]) -> object:
 
 
 def detect_language(
-    text: str, *, languages: tuple[str, ...], default: str, min_letters: int = 40, max_chars: int = 300
+    text: str, *, languages: tuple[str, ...], default: str, min_letters: int = 40, max_chars: int = 240
 ) -> str:
     """The language of ``text`` among ``languages``; ``default`` when the text is too short to tell.
 
