@@ -251,10 +251,13 @@ def _run_stories(args: argparse.Namespace, settings: Settings, console: _Console
 
 
 def _run_search(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
+    from .store import SNIPPET_CLOSE, SNIPPET_OPEN
+
     with _open(args.db) as store:
         hits = store.search(args.query, limit=args.limit)
     for hit in hits:
-        print(f"{hit.article}\t{hit.story or '-'}\t{hit.title or ''}\n    {hit.snippet}")
+        snippet = " ".join(hit.snippet.replace(SNIPPET_OPEN, "[").replace(SNIPPET_CLOSE, "]").split())
+        print(f"{hit.article}\t{hit.story or '-'}\t{' '.join((hit.title or '').split())}\n    {snippet}")
     console.note(f"recoupe: {len(hits)} hit(s)")
     return EXIT_OK
 
