@@ -195,6 +195,29 @@ def test_stdin_problems(stdin: io.BytesIO | None, reason: str) -> None:
     assert list(read_inputs(["-"], settings=ReadSettings(max_bytes=100), stdin=stdin)) == [InputError("-", reason)]
 
 
+def test_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / ".hidden.txt").write_text("Caché.")
+    assert list(read_inputs([str(tmp_path)], settings=ReadSettings())) == [
+        InputError(str(tmp_path), "the folder has no files to read (hidden files and folders are skipped)")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("record", "published", "body"),
+    [
+        ({"text": ["Premier.", "Second."], "published": 1694600000}, "2023-09-13T10:13:20Z", "Premier.\n\nSecond."),
+        ({"text": "Texte.", "published": 1694600000000}, "2023-09-13T10:13:20Z", "Texte."),
+        ({"text": "Texte.", "published": "mercredi"}, None, "Texte."),
+        ({"text": "Texte.", "published": True}, None, "Texte."),
+    ],
+)
+def test_json_values_of_other_shapes(record: dict[str, object], published: str | None, body: str) -> None:
+    data = json.dumps(record).encode()
+    [doc] = read_bytes(data, Source("a.jsonl", "a.jsonl"), name="a.jsonl", settings=ReadSettings())
+    assert isinstance(doc, RawDoc)
+    assert (doc.published, doc.body) == (published, body)
+
+
 def test_missing_path() -> None:
     assert list(read_inputs(["/no/such/file.txt"], settings=ReadSettings())) == [
         InputError("/no/such/file.txt", "cannot read: no such file or folder")

@@ -95,12 +95,16 @@ def _read_file(path: Path, source: Source, settings: ReadSettings) -> Iterator[R
 
 
 def _read_dir(root: Path, settings: ReadSettings) -> Iterator[RawDoc | InputError]:
+    empty = True
     for path, problem in _walk(root):
+        empty = False
         relative = path.relative_to(root).as_posix()
         if problem is not None:
             yield InputError(str(path), problem)
         else:
             yield from _read_file(path, Source(str(path), relative), settings)
+    if empty:
+        yield InputError(str(root), "the folder has no files to read (hidden files and folders are skipped)")
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:

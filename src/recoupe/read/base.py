@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InputProblem
@@ -75,13 +76,16 @@ def record_to_rawdoc(
                 used.add(key)
                 break
     text = picked.get("text")
+    if isinstance(text, list) and all(isinstance(part, str) for part in text):
+        # Some exporters keep the paragraphs as a list.
+        text = "\n\n".join(text)
     if not isinstance(text, str) or not text.strip():
         where = f"line {line}: " if line is not None else ""
         names = ", ".join(f'"{alias}"' for alias in FIELDS["text"][:3])
         raise InputProblem(f"{where}no article text (expected a {names} field with text)", line=line)
     extra = {str(key): value for key, value in record.items() if key not in used}
     published_raw = _scalar(picked.get("published"))
-    published = parse_date(published_raw)
+    published = _from_timestamp(picked.get("published")) or parse_date(published_raw)
     if published_raw and published is None:
         extra["published_raw"] = published_raw
     title = _scalar(picked.get("title"))
@@ -107,3 +111,13 @@ def _nested_name(value: Any) -> str | None:
     if isinstance(value, dict):
         return _scalar(value.get("name") or value.get("title"))
     return None
+
+
+def _from_timestamp(value: Any) -> str | None:
+    """A Unix time in seconds or milliseconds, as APIs export dates, in UTC."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    seconds = value / 1000 if 1e11 < value < 1e14 else value
+    if not 1e8 < seconds < 1e10:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat().replace("+00:00", "Z")
