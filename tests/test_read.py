@@ -6,6 +6,7 @@ import dataclasses
 import errno
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,15 @@ def test_json_values_of_other_shapes(record: dict[str, object], published: str |
     [doc] = read_bytes(data, Source("a.jsonl", "a.jsonl"), name="a.jsonl", settings=ReadSettings())
     assert isinstance(doc, RawDoc)
     assert (doc.published, doc.body) == (published, body)
+
+
+def test_a_pipe_in_a_folder_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    assert list(read_inputs([str(tmp_path)], settings=ReadSettings())) == [
+        InputError(
+            str(tmp_path / "pipe"), "not a regular file (a pipe, socket or device); give it on its own to read it"
+        )
+    ]
 
 
 def test_missing_path() -> None:

@@ -122,13 +122,17 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         try:
             # Folder links are not followed: a link to a parent would never end.
             is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
         except OSError as exc:
             yield path, f"cannot read: {_os_reason(exc)}"
             continue
         if is_dir:
             yield from _walk(path)
-        else:
+        elif is_file or entry.is_symlink():
             yield path, None
+        else:
+            # A pipe or a device in a folder would block the read or never end.
+            yield path, "not a regular file (a pipe, socket or device); give it on its own to read it"
 
 
 def _os_reason(exc: OSError) -> str:
