@@ -162,6 +162,11 @@ def _body(noise: str) -> str:
         ("Mit Material von dpa", ["DPA"], None),
         ("Con información de EFE", ["EFE"], None),
         ("Fonte: ANSA", ["ANSA"], None),
+        ("Bron: ANP", ["ANP"], None),
+        ("Fonte: Lusa", ["Lusa"], None),
+        ("Источник: ТАСС", ["TASS"], None),
+        ("Читайте также: новости региона", [], None),
+        ("Lees ook: het weer van morgen", [], None),
         ("Retrouvez toute l’actu sur Metrotime.be", [], "Metrotime.be"),
         ("Découvrez toutes nos infos sur www.exemple-info.fr !", [], "exemple-info.fr"),
         ("Read more on dailyledger.co.uk", [], "dailyledger.co.uk"),
@@ -418,7 +423,7 @@ def test_every_language_table_compiles() -> None:
     ruleset = rules_for(SETTINGS.languages)
     assert len(ruleset.rules["first"]) > 40
     assert {rule.origin.split()[0] for rule in ruleset.rules["first"]} >= {
-        f"lang/clean/{name}.toml" for name in ("common", "fr", "en", "de", "es", "it")
+        f"lang/clean/{name}.toml" for name in ("common", "fr", "en", "de", "es", "it", "nl", "pt", "ru")
     }
 
 
