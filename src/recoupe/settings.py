@@ -41,8 +41,19 @@ class CleanSettings:
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     default_language: str = "fr"
     min_repeat_chars: int = 40
+    repeat_similarity: float = 0.9
+    caption_max_chars: int = 250
+    edge_lines: int = 3
 
     def validate(self) -> None:
+        if not 0.5 <= self.repeat_similarity <= 1.0:
+            raise ConfigError(
+                f"clean.repeat_similarity must lie in [0.5, 1], got {self.repeat_similarity}; "
+                "0.9 takes near-exact repeats, 1.0 exact ones only"
+            )
+        for name in ("min_repeat_chars", "caption_max_chars", "edge_lines"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"clean.{name} must be at least 1, got {getattr(self, name)}")
         unknown = [lang for lang in self.languages if lang not in SUPPORTED_LANGUAGES]
         if unknown:
             raise ConfigError(
