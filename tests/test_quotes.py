@@ -86,6 +86,7 @@ def _check_spans(text: str, quotation: Quotation) -> None:
         ("« Le texte sera voté demain », affirme un député.", [], [("Le texte sera voté demain", None)]),
         ("Il parle d'un « fiasco total » et de « mépris ».", [], []),
         ("Le livre « La Nuit Des Temps Perdus » sort demain.", [], []),
+        ("La banque a subi un « incident de marché sans gravité » hier.", [], []),
         ("“We will win this race,” said Senator Ann Fox.", [], [("We will win this race,", "Ann Fox")]),
         (
             "Ann Fox spoke first. “We will win,” she said. “And we will win big.”",

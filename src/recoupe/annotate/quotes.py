@@ -617,6 +617,8 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
             return _Phrase(start, stop, "name")
     while True:
         left = re.sub(r"\s*\([^()]{1,30}\)$", "", left.rstrip(_SPACES + "\n,"))
+        # A contracted auxiliary right before the cue ("He’s claiming").
+        left = re.sub(r"(?<=\w)['’](?:s|re|ve|d|ll)$", "", left)
         tail = table.tail_re.search(left)
         if not tail or not tail.group().strip(" ,"):
             break
@@ -826,6 +828,7 @@ def find_quotations(
     art = _Article(text, sentences, mentions, segments, table)
     quotations = []
     groups = _incise_groups(art, segments)
+    kept = False
     for index, group in enumerate(groups):
         first, last = group[0], group[-1]
         lo = max(art.sentence(first.open)[0], groups[index - 1][-1].after if index else 0)
@@ -838,15 +841,18 @@ def find_quotations(
         if attribution.phrase is not None:
             speaker, s_start, s_end, role = art.resolve(attribution.phrase)
             at = attribution.phrase.start
-        elif index and lo == groups[index - 1][-1].after:
+        elif index and lo == groups[index - 1][-1].after and kept:
             speaker, s_start, s_end, role = art.history[-1][1:]
             at = first.start
         elif not text[lo : first.open].strip(_SPACES + "\n-—–:"):
             speaker, s_start, s_end, role = _previous_speaker(art, lo)
             at = first.start
         else:
-            speaker, s_start, s_end, role = None, None, None, None
-            at = first.start
+            # Words quoted inside a sentence that reports nobody are a term or a
+            # scare quote ("un « incident de marché »"), not a quotation.
+            kept = False
+            continue
+        kept = True
         art.history.append((at, speaker, s_start, s_end, role))
         cue = attribution.cue
         quotations.append(
