@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from recoupe.bench.ingest import generate
 from recoupe.dedupe import CopyIndex, find_copies, fold, relation, shingles
 from recoupe.errors import ConfigError
 from recoupe.records import Article, CopyGroups
@@ -219,3 +220,17 @@ def test_many_unrelated_articles_stay_apart() -> None:
 def test_bad_settings_are_refused(values: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
         CopyIndex(settings=DedupeSettings(**values))
+
+
+def test_generated_benchmark_corpus_copies_are_grouped() -> None:
+    """The ingest benchmark's generated copies and rewrites join their source, originals stay apart."""
+    generated = list(generate(400, seed=2))
+    articles = [article(g.id, g.body, g.credits) for g in generated]
+    groups = find_copies(articles, settings=SETTINGS)
+    derived = [g for g in generated if g.copies or g.rewrites]
+    assert derived
+    for g in derived:
+        assert groups.dispatch[g.id] == groups.dispatch[g.copies or g.rewrites or ""]
+    originals = [g.id for g in generated if not (g.copies or g.rewrites)]
+    assert len({groups.dispatch[o] for o in originals}) == len(originals)
+    assert {g.id for g in derived if g.copies} <= set(groups.duplicate_of)
