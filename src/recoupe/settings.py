@@ -163,12 +163,60 @@ class CrossCheckSettings:
             raise ConfigError(
                 f"crosscheck.summary_words must be at least 10, got {self.summary_words}"
             )
+    statement_min_words: int = 5
+    statement_max_words: int = 80
+    semantic_weight: float = 0.4
+    anchor_bonus: float = 0.15
+    phrase_bonus: float = 0.2
+    align_threshold: float = 0.5
+    same_claim_threshold: float = 0.6
+    conflict_threshold: float = 0.7
+    summary_min_words: int = 8
+    summary_max_words: int = 50
+    summary_min_sources: int = 2
+    summary_lead_prior: float = 3.0
+    summary_length_penalty: float = 1.0
+    summary_overflow_words: int = 100
+    summary_title_weight: float = 1.0
+    summary_word_weight: float = 0.0
+    summary_support_weight: float = 0.5
+    summary_quote_penalty: float = 0.5
+    summary_redundancy: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class ServeSettings:
     max_post_bytes: int = 20 * 1024 * 1024
     page_size: int = 50
+        if not 1 <= self.statement_min_words <= self.statement_max_words:
+            raise ConfigError(
+                "crosscheck.statement_min_words must be at least 1 and at most statement_max_words "
+                f"(got {self.statement_min_words} and {self.statement_max_words})"
+            )
+        for name in ("semantic_weight", "align_threshold", "same_claim_threshold", "conflict_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"crosscheck.{name} must lie in [0, 1], got {value}")
+        if not 1 <= self.summary_min_words <= self.summary_max_words:
+            raise ConfigError(
+                "crosscheck.summary_min_words must be at least 1 and at most summary_max_words "
+                f"(got {self.summary_min_words} and {self.summary_max_words})"
+            )
+        if self.summary_min_sources < 1:
+            raise ConfigError(f"crosscheck.summary_min_sources must be at least 1, got {self.summary_min_sources}")
+        for name in (
+            "anchor_bonus", "phrase_bonus", "summary_lead_prior", "summary_length_penalty",
+            "summary_overflow_words", "summary_title_weight", "summary_word_weight", "summary_support_weight",
+        ):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"crosscheck.{name} must not be negative, got {getattr(self, name)}")
+        if not 0.0 <= self.summary_quote_penalty <= 1.0:
+            raise ConfigError(f"crosscheck.summary_quote_penalty must lie in [0, 1], got {self.summary_quote_penalty}")
+        if self.summary_redundancy <= 0:
+            raise ConfigError(
+                f"crosscheck.summary_redundancy must be positive, got {self.summary_redundancy}; "
+                "a value above 1 turns the check off"
+            )
 
     def validate(self) -> None:
         if self.page_size < 1:

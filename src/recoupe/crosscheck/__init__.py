@@ -1,0 +1,71 @@
+"""The cross-check of one story: entities, quotes, claims, conflicts, timeline and summary.
+
+Statements are aligned once (:func:`claims.align_statements`, one embedding batch for the
+story); claims, conflicts and the summary all read that alignment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from ..models import Models
+from ..records import StoryBrief, StoryInput
+from ..settings import Settings
+from .claims import Alignment, align_statements, article_sentences, find_claims, select_claim_groups
+from .conflicts import find_conflicts
+from .entities import merge_entities
+from .quotes import link_quotes
+from .summary import summarise
+from .timeline import build_timeline, infer_story_dates
+
+
+def cross_check(
+    story: StoryInput, *, settings: Settings, models: Models, words: int | None = None
+) -> StoryBrief:
+    """The brief of one story; ``words`` overrides the summary length of the settings."""
+    options = settings.crosscheck
+    alignment = align_statements(story, models=models, settings=options)
+    select_claim_groups(alignment, options)
+    claims = find_claims(story, models=models, settings=options, alignment=alignment)
+    conflicts = find_conflicts(story, alignment, claims, settings=options)
+    index = merge_entities(story)
+    languages = Counter(a.language for a in story.articles)
+    return StoryBrief(
+        id=story.id,
+        title=story_title(story, alignment),
+        language=languages.most_common(1)[0][0] if languages else "",
+        articles=[a.id for a in story.articles],
+        summary=summarise(story, alignment, words=words or options.summary_words, settings=options),
+        entities=index.entities,
+        quotes=link_quotes(story, index, models=models),
+        claims=claims,
+        conflicts=conflicts,
+        timeline=build_timeline(story, inferred=infer_story_dates(story)),
+    )
+
+
+def story_title(story: StoryInput, alignment: Alignment) -> str:
+    """The title of the most central article (closest to the story's mean statement), else its first sentence."""
+    if not story.articles:
+        return ""
+    central = story.articles[0]
+    if alignment.statements:
+        centroid = alignment.embeddings.mean(axis=0)
+        best = -np.inf
+        for article in story.articles:
+            rows = [s.index for s in alignment.statements if s.article == article.id]
+            if not rows:
+                continue
+            score = float(alignment.embeddings[rows].mean(axis=0) @ centroid)
+            if score > best:
+                central, best = article, score
+    if central.title:
+        return central.title
+    sentences = article_sentences(StoryInput(story.id, [central], story.annotations, story.copies))
+    first = sentences[central.id]
+    return first[0].text if first else central.clean_text[:120]
+
+
+__all__ = ["cross_check", "story_title"]

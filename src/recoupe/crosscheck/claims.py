@@ -68,6 +68,16 @@ class Alignment:
     article_order: dict[str, int]
     threshold: float
 
+    def support(self) -> np.ndarray:
+        """For each statement, the independent sources that report it (itself included)."""
+        out = np.ones(len(self.statements), dtype=np.float32)
+        linked = self.similarity >= self.threshold
+        source_ids = np.array([s.source for s in self.statements])
+        for row, statement in enumerate(self.statements):
+            others = set(source_ids[linked[row]].tolist()) - {statement.source}
+            out[row] += len(others)
+        return out
+
     def group_of(self, statement: int) -> StatementGroup | None:
         """The claim group whose pivot is ``statement``, if it became one."""
         for group in self.groups:
@@ -187,16 +197,60 @@ def _lexical_similarity(statements: list[Statement]) -> np.ndarray:
 
 
 def _anchor_bonus(statements: list[Statement]) -> np.ndarray:
-    """How many stated values (numbers, dates, years) two statements share, capped at two."""
+    """How many stated values (numbers, dates, years) two statements share, capped at two.
+
+    A weekday alone is left out: most events of one story fall on a few days.
+    """
     n = len(statements)
     keys: dict[tuple[str, str], int] = {}
     rows: list[list[int]] = []
     for statement in statements:
-        rows.append([keys.setdefault((q.kind, q.label), len(keys)) for q in statement.quantities])
+        rows.append([
+            keys.setdefault((q.kind, q.label), len(keys)) for q in statement.quantities if q.kind != "weekday"
+        ])
     incidence = np.zeros((n, max(len(keys), 1)), dtype=np.float32)
     for row, columns in enumerate(rows):
         incidence[row, columns] = 1.0
     return np.minimum(incidence @ incidence.T, 2.0)
+
+
+def _shared_phrases(story: StoryInput, statements: list[Statement]) -> np.ndarray:
+    """How many distinctive terms (content words and word pairs) two statements share, capped at two.
+
+    A term is distinctive when few statements of the story use it (at most 5 %, at least
+    four allowed): "train blindé" or "Angara" mark a fact, "Vladimir Poutine" only the topic.
+    """
+    language = {a.id: a.language for a in story.articles}
+    terms_of: list[set[str]] = []
+    frequency: dict[str, int] = {}
+    for statement in statements:
+        function_words = lexicon(language[statement.article]).function_words
+        words = [fold(w)[:_STEM_LENGTH] for w in _WORD.findall(statement.text)]
+        content = [w not in function_words and len(w) > 2 for w in words]
+        terms = {w for w, keep in zip(words, content, strict=True) if keep}
+        terms.update(
+            f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], content, content[1:], strict=False) if ka or kb
+        )
+        terms_of.append(terms)
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
+    limit = max(4, int(0.05 * len(statements)))
+    keys: dict[str, int] = {}
+    rows = [[keys.setdefault(t, len(keys)) for t in terms if 2 <= frequency[t] <= limit] for terms in terms_of]
+    incidence = np.zeros((len(statements), max(len(keys), 1)), dtype=np.float32)
+    for row, columns in enumerate(rows):
+        incidence[row, columns] = 1.0
+    return np.minimum(incidence @ incidence.T, 2.0)
+
+
+def _embed(models: Models, texts: list[str]) -> np.ndarray:
+    """One embedding per text, each distinct text encoded once (copies repeat many sentences)."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, 512), dtype=np.float32)
+    vectors = models.embedder.encode(unique)
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
 
 
 def align_statements(story: StoryInput, *, models: Models, settings: CrossCheckSettings) -> Alignment:
@@ -205,43 +259,44 @@ def align_statements(story: StoryInput, *, models: Models, settings: CrossCheckS
     sources = independent_sources(story)
     order = {a.id: i for i, a in enumerate(story.articles)}
     n = len(statements)
-    embeddings = models.embedder.encode([s.text for s in statements]) if n else np.zeros((0, 512), np.float32)
+    embeddings = _embed(models, [s.text for s in statements])
     if n == 0:
         return Alignment(statements, np.zeros((0, 0), np.float32), embeddings, [], sources, order,
                          settings.align_threshold)
+    article_ids = np.array([order[s.article] for s in statements])
+    same_article = article_ids[:, None] == article_ids[None, :]
     semantic = embeddings @ embeddings.T
-    lexical = _lexical_similarity(statements)
+    # Everything in one story is about one topic, so raw embedding similarity runs high
+    # between any two of its sentences; measure it above the story's own baseline.
+    baseline = float(semantic[~same_article].mean()) if (~same_article).any() else 0.0
+    semantic = np.clip((semantic - baseline) / max(1.0 - baseline, 1e-6), 0.0, 1.0)
     similarity = (
         settings.semantic_weight * semantic
-        + (1.0 - settings.semantic_weight) * lexical
+        + (1.0 - settings.semantic_weight) * _lexical_similarity(statements)
         + settings.anchor_bonus * _anchor_bonus(statements)
+        + settings.phrase_bonus * _shared_phrases(story, statements)
     ).astype(np.float32)
-    article_ids = np.array([order[s.article] for s in statements])
-    similarity[article_ids[:, None] == article_ids[None, :]] = 0.0
-    groups = _pivot_groups(statements, similarity, article_ids, settings)
+    similarity[same_article] = 0.0
+    groups = _pivot_groups(statements, similarity, settings)
     return Alignment(statements, similarity, embeddings, groups, sources, order, settings.align_threshold)
 
 
 def _pivot_groups(
-    statements: list[Statement], similarity: np.ndarray, article_ids: np.ndarray, settings: CrossCheckSettings
+    statements: list[Statement], similarity: np.ndarray, settings: CrossCheckSettings
 ) -> list[StatementGroup]:
-    """One candidate group per statement: itself plus its best match in each other article."""
-    n = len(statements)
-    best = np.full((n, int(article_ids.max()) + 1), -1, dtype=np.int64)
-    best_score = np.zeros(best.shape, dtype=np.float32)
-    for article in np.unique(article_ids):
-        columns = np.flatnonzero(article_ids == article)
-        block = similarity[:, columns]
-        arg = block.argmax(axis=1)
-        best[:, article] = columns[arg]
-        best_score[:, article] = block[np.arange(n), arg]
-    linked = best_score >= settings.align_threshold
+    """One candidate group per statement: itself plus the statements of other articles aligned with it."""
+    linked = similarity >= settings.align_threshold
     groups = []
-    for i in range(n):
-        members = [i, *(int(j) for j in best[i][linked[i]])]
-        scores = best_score[i][linked[i]]
+    for i in range(len(statements)):
+        others = np.flatnonzero(linked[i])
+        members = [i, *(int(j) for j in others)]
         sources = len({statements[m].source for m in members})
-        groups.append(StatementGroup(i, members, sources, float(scores.sum())))
+        # the weight counts each other article once, by its best match
+        best: dict[str, float] = {}
+        for j in others:
+            article = statements[j].article
+            best[article] = max(best.get(article, 0.0), float(similarity[i, j]))
+        groups.append(StatementGroup(i, members, sources, sum(best.values())))
     return groups
 
 
@@ -261,7 +316,8 @@ def select_claim_groups(alignment: Alignment, settings: CrossCheckSettings) -> l
     accepted: list[StatementGroup] = []
     closely_covered: set[int] = set()
     for group in candidates:
-        if group.pivot in closely_covered:
+        members = set(group.members)
+        if group.pivot in closely_covered or any(members <= set(a.members) for a in accepted):
             continue
         if group.sources < 2 and not _has_anchor(statements[group.pivot]):
             continue

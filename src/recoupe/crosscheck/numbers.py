@@ -201,7 +201,7 @@ def _offset_label(offset: float) -> str:
         return "Z"
     sign = "+" if offset > 0 else "-"
     hours = int(abs(offset))
-    return f"{sign}{hours:02d}:{int(round((abs(offset) - hours) * 60)):02d}"
+    return f"{sign}{hours:02d}:{round((abs(offset) - hours) * 60):02d}"
 
 
 def _zone_after(text: str, end: int, lex: _Lexicon) -> tuple[int, float] | None:
@@ -338,8 +338,9 @@ def _number_words(text: str, tokens: list[_Token], i: int, lex: _Lexicon) -> tup
         else:
             current += word_value
         last = j
-        # compounds join by a hyphen or by a linking word ("vingt et un", "forty-two")
-        if j + 1 < len(tokens) and _gap(text, tokens[j], tokens[j + 1]) in ("-",):
+        # compounds join by a hyphen, a space or a linking word ("cent vingt", "vingt et un", "forty-two")
+        if j + 1 < len(tokens) and _gap(text, tokens[j], tokens[j + 1]) in ("-", " ") \
+                and tokens[j + 1].lower in lex.numbers:
             j += 1
             continue
         if j + 2 < len(tokens) and tokens[j + 1].lower in ("et", "and") and tokens[j + 2].lower in lex.numbers:
@@ -410,7 +411,7 @@ def _hedged(text: str, start: int, lex: _Lexicon) -> bool:
 
 # Display units, largest first: a value shows in the largest unit that divides it evenly.
 _DISPLAY_UNITS = {
-    "duration": ((86400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")),
+    "duration": ((31536000.0, "y"), (86400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s")),
     "distance": ((1000.0, "km"), (1.0, "m")),
     "mass": ((1000.0, "t"), (1.0, "kg")),
     "percent": ((1.0, "%"),),

@@ -19,6 +19,12 @@ from .claims import Alignment, Statement
 from .numbers import fold, lexicon
 
 _WORD = re.compile(r"[^\W_]+")
+# Text between quotation marks of any common style; reported speech rarely makes a good summary line.
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]")
+
+
+def _quoted_share(text: str) -> float:
+    return sum(len(m.group()) for m in _QUOTED.finditer(text)) / max(len(text), 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +34,14 @@ class _Candidate:
 
 
 def sentence_concepts(text: str, language: str) -> frozenset[str]:
-    """Word bigrams with at least one content word, and content words alone."""
+    """Word bigrams with at least one content word, and content words alone (marked with "=")."""
     function_words = lexicon(language).function_words
-    words = [fold(w) for w in _WORD.findall(text)]
-    content = [w not in function_words and (len(w) > 2 or w.isdigit()) for w in words]
-    concepts = {w for w, keep in zip(words, content, strict=True) if keep}
+    lower = [w.lower() for w in _WORD.findall(text)]
+    content = [w not in function_words and (len(w) > 2 or w.isdigit()) for w in lower]
+    words = [fold(w) for w in lower]
+    concepts = {"=" + w for w, keep in zip(words, content, strict=True) if keep}
     concepts.update(
-        f"{a} {b}" for (a, ka), (b, kb) in zip(zip(words, content), zip(words[1:], content[1:])) if ka or kb
+        f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], content, content[1:], strict=False) if ka or kb
     )
     return frozenset(concepts)
 
@@ -53,38 +60,61 @@ def summarise(
         for s in alignment.statements
         if settings.summary_min_words <= s.words <= settings.summary_max_words
     ]
-    weights = _concept_weights(candidates, settings)
-    chosen = _select(candidates, weights, words, settings)
+    titles = [sentence_concepts(a.title, a.language) for a in story.articles if a.title]
+    weights = _concept_weights(candidates, titles, settings)
+    chosen = _select(candidates, weights, alignment, words, settings)
     chosen.sort(key=lambda c: (c.statement.position, alignment.article_order[c.statement.article]))
     return [
         SummarySentence(c.statement.text, _evidence(c.statement, alignment)) for c in chosen
     ]
 
 
-def _concept_weights(candidates: list[_Candidate], settings: CrossCheckSettings) -> dict[str, float]:
+def _concept_weights(
+    candidates: list[_Candidate], titles: list[frozenset[str]], settings: CrossCheckSettings
+) -> dict[str, float]:
+    """Independent sources per concept; words alone count less than bigrams, titles count more."""
     sources: dict[str, set[int]] = {}
     for candidate in candidates:
         for concept in candidate.concepts:
             sources.setdefault(concept, set()).add(candidate.statement.source)
-    return {
-        concept: float(len(found))
-        for concept, found in sources.items()
-        if len(found) >= settings.summary_min_sources
-    }
+    in_titles: dict[str, int] = {}
+    for title in titles:
+        for concept in title:
+            in_titles[concept] = in_titles.get(concept, 0) + 1
+    weights = {}
+    for concept, found in sources.items():
+        if len(found) < settings.summary_min_sources:
+            continue
+        weight = len(found) + settings.summary_title_weight * in_titles.get(concept, 0)
+        weights[concept] = weight * (settings.summary_word_weight if concept.startswith("=") else 1.0)
+    return weights
 
 
 def _select(
-    candidates: list[_Candidate], weights: dict[str, float], budget: int, settings: CrossCheckSettings
+    candidates: list[_Candidate],
+    weights: dict[str, float],
+    alignment: Alignment,
+    budget: int,
+    settings: CrossCheckSettings,
 ) -> list[_Candidate]:
     covered: set[str] = set()
     chosen: list[_Candidate] = []
     used = 0
     remaining = list(candidates)
+    support = alignment.support()
+    top = max(float(support.max()) - 1.0, 1.0) if len(support) else 1.0
     while remaining and used < budget:
         best, best_score = None, 0.0
         for candidate in remaining:
+            if chosen and max(
+                float(alignment.similarity[candidate.statement.index, c.statement.index]) for c in chosen
+            ) >= settings.summary_redundancy:
+                continue
             gain = sum(weights.get(c, 0.0) for c in candidate.concepts - covered)
-            prior = 1.0 + settings.summary_lead_prior / (1.0 + candidate.statement.position)
+            statement = candidate.statement
+            prior = 1.0 + settings.summary_lead_prior / (1.0 + statement.position)
+            prior *= 1.0 + settings.summary_support_weight * (support[statement.index] - 1.0) / top
+            prior *= 1.0 - settings.summary_quote_penalty * _quoted_share(statement.text)
             score = gain * prior / candidate.statement.words ** settings.summary_length_penalty
             if used + candidate.statement.words > budget + settings.summary_overflow_words:
                 continue
@@ -106,9 +136,10 @@ def _evidence(statement: Statement, alignment: Alignment) -> list[Evidence]:
     best: dict[str, tuple[float, Statement]] = {}
     for other in alignment.statements:
         score = float(row[other.index])
-        if other.article != statement.article and score >= alignment.threshold:
-            if other.article not in best or score > best[other.article][0]:
-                best[other.article] = (score, other)
+        if other.article == statement.article or score < alignment.threshold:
+            continue
+        if other.article not in best or score > best[other.article][0]:
+            best[other.article] = (score, other)
     evidence.extend(other.evidence() for _, other in sorted(best.values(), key=lambda x: -x[0]))
     return evidence
 

@@ -1,0 +1,205 @@
+"""Conflicts: aligned statements, or renderings of one quote, that disagree.
+
+Two statements of different articles that report the same fact (their alignment score is
+at least ``conflict_threshold``) are compared on every kind of value they both state:
+counts, durations, distances, money, dates, times, weekdays. Values are normalised first
+(« environ 40 secondes » = "40-second"; « deux » = 2; times with a stated zone in UTC),
+so only a real difference is reported. Renderings of one quotation that carry different
+speakers or different values are conflicts too. The claims touched become "disputed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..records import Claim, Conflict, Evidence, Position, Quotation, StoryInput
+from ..settings import CrossCheckSettings
+from .claims import Alignment, Statement
+from .numbers import Quantity, disagree, find_quantities, fold
+
+# Renderings of one quotation share most of their words in order (a partial quote is
+# contained in the full one); below this partial-ratio score they are different quotes.
+_SAME_QUOTE = 85.0
+_KIND_NAMES = {
+    "duration": "duration",
+    "distance": "distance",
+    "mass": "weight",
+    "percent": "percentage",
+    "date": "date",
+    "year": "year",
+    "time": "time",
+    "weekday": "day of the week",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """One stated value with the span that carries it."""
+
+    quantity: Quantity
+    evidence: Evidence
+
+
+def _describe(kind: str) -> str:
+    dimension, _, detail = kind.partition(":")
+    if dimension == "count":
+        return f"number of {detail}"
+    if dimension == "money":
+        return f"amount ({detail})"
+    return _KIND_NAMES.get(dimension, dimension)
+
+
+def find_conflicts(
+    story: StoryInput,
+    alignment: Alignment,
+    claims: list[Claim],
+    *,
+    settings: CrossCheckSettings,
+) -> list[Conflict]:
+    """Disagreements between sources; the claims whose evidence they touch get status "disputed"."""
+    found = _statement_conflicts(alignment, settings) + _quotation_conflicts(story)
+    conflicts = [
+        Conflict(id=f"{story.id}-x{n}", about=about, positions=positions)
+        for n, (about, positions) in enumerate(found, start=1)
+    ]
+    touched = {(e.article, e.start) for c in conflicts for p in c.positions for e in p.evidence}
+    for claim in claims:
+        if any(e.article == article and e.start <= start < e.end for e in claim.evidence
+               for article, start in touched):
+            claim.status = "disputed"
+    return conflicts
+
+
+def _statement_conflicts(
+    alignment: Alignment, settings: CrossCheckSettings
+) -> list[tuple[str, list[Position]]]:
+    statements = alignment.statements
+    if not statements:
+        return []
+    rows, columns = np.nonzero(np.triu(alignment.similarity >= settings.conflict_threshold, k=1))
+    # statements linked as one fact and stating one kind of value; a component is one point
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(key: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    disputed: set[tuple[str, int]] = set()
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        a, b = statements[i], statements[j]
+        for kind in _shared_kinds(a, b):
+            parent[find((kind, i))] = find((kind, j))
+            if _pair_disagrees(a, b, kind):
+                disputed.add((kind, i))
+    components: dict[tuple[str, int], list[int]] = {}
+    for key in list(parent):
+        components.setdefault(find(key), []).append(key[1])
+    out = []
+    for root, members in components.items():
+        kind = root[0]
+        if not any(find((kind, m)) == root and (kind, m) in disputed for m in members):
+            continue
+        positions = _positions(kind, [statements[m] for m in sorted(set(members))])
+        if len(positions) >= 2:
+            out.append((f"{_describe(kind)}: {statements[min(members)].text}", positions))
+    return out
+
+
+def _values(statement: Statement, kind: str) -> list[Quantity]:
+    return [q for q in statement.quantities if q.kind == kind]
+
+
+def _shared_kinds(a: Statement, b: Statement) -> set[str]:
+    return {q.kind for q in a.quantities} & {q.kind for q in b.quantities}
+
+
+def _pair_disagrees(a: Statement, b: Statement, kind: str) -> bool:
+    """No value of one statement matches any of the other (a list of several may overlap)."""
+    left, right = _values(a, kind), _values(b, kind)
+    return all(disagree(x, y) for x in left for y in right)
+
+
+def _positions(kind: str, statements: list[Statement]) -> list[Position]:
+    """Statements grouped by the value they give; values that agree after normalisation share a position."""
+    groups: list[tuple[Quantity, list[Evidence]]] = []
+    for statement in statements:
+        for quantity in _values(statement, kind):
+            evidence = statement.evidence()
+            for head, evidences in groups:
+                if not disagree(head, quantity):
+                    if evidence not in evidences:
+                        evidences.append(evidence)
+                    break
+            else:
+                groups.append((quantity, [evidence]))
+    return [Position(value=head.label, evidence=evidences) for head, evidences in groups]
+
+
+def _quotation_conflicts(story: StoryInput) -> list[tuple[str, list[Position]]]:
+    """Renderings of one quotation attributed to different speakers or stating different values."""
+    language = {a.id: a.language for a in story.articles}
+    quotes = [
+        (article_id, q)
+        for article_id, annotations in story.annotations.items()
+        if article_id in language
+        for q in annotations.quotations
+        if len(q.text.split()) >= 4
+    ]
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for i, (article_a, a) in enumerate(quotes):
+        for j in range(i + 1, len(quotes)):
+            article_b, b = quotes[j]
+            if article_a == article_b or (i, j) in seen:
+                continue
+            if fuzz.partial_ratio(fold(a.text), fold(b.text)) < _SAME_QUOTE:
+                continue
+            seen.add((i, j))
+            speaker_a, speaker_b = _speaker_key(a), _speaker_key(b)
+            if speaker_a and speaker_b and speaker_a != speaker_b:
+                out.append((
+                    f"who said: « {a.text} »",
+                    [_speaker_position(article_a, a), _speaker_position(article_b, b)],
+                ))
+            values = _quote_value_conflict(a, b, language[article_a], language[article_b])
+            if values is not None:
+                first, second = values
+                out.append((
+                    f"wording of a quote: « {a.text} »",
+                    [Position(first.label, [Evidence(article_a, a.start, a.end, a.text)]),
+                     Position(second.label, [Evidence(article_b, b.start, b.end, b.text)])],
+                ))
+    return out
+
+
+def _speaker_key(quotation: Quotation) -> str | None:
+    """The surname, folded: "Vladimir Poutine", "M. Poutine" and "Poutine" are one speaker."""
+    if not quotation.speaker:
+        return None
+    return fold(quotation.speaker.split()[-1])
+
+
+def _speaker_position(article: str, quotation: Quotation) -> Position:
+    assert quotation.speaker is not None
+    if quotation.speaker_start is not None and quotation.speaker_end is not None:
+        evidence = Evidence(article, quotation.speaker_start, quotation.speaker_end, quotation.speaker)
+    else:
+        evidence = Evidence(article, quotation.start, quotation.end, quotation.text)
+    return Position(quotation.speaker, [evidence])
+
+
+def _quote_value_conflict(
+    a: Quotation, b: Quotation, language_a: str, language_b: str
+) -> tuple[Quantity, Quantity] | None:
+    left, right = find_quantities(a.text, language_a), find_quantities(b.text, language_b)
+    for kind in {q.kind for q in left} & {q.kind for q in right}:
+        mine = [q for q in left if q.kind == kind]
+        theirs = [q for q in right if q.kind == kind]
+        if all(disagree(x, y) for x in mine for y in theirs):
+            return mine[0], theirs[0]
+    return None
