@@ -186,6 +186,9 @@ class CopyIndex:
         known = self._by_id.get(article.id)
         if known is not None:
             return self._answer(known)
+        same = self._by_hash.get(article.content_hash)
+        if same is not None:
+            return self._add_identical(article, same)
         hashes = shingles(article.clean_text, words=self.settings.shingle_words)
         anchors = hashes[(hashes & _ANCHOR_MASK) == 0].tolist()
         doc = _Doc(
@@ -200,23 +203,35 @@ class CopyIndex:
         self._docs.append(doc)
         self._parent.append(index)
         self._by_id[doc.id] = index
-        self._by_hash.setdefault(doc.content_hash, index)
+        self._by_hash[doc.content_hash] = index
         for other in sorted(candidates):
             earlier = self._docs[other]
-            if earlier.content_hash == doc.content_hash:
-                found: Relation | None = "copy"
-            else:
-                found = relation(
-                    doc.shingles,
-                    earlier.shingles,
-                    shared_credit=bool(doc.credits & earlier.credits),
-                    settings=self.settings,
-                )
+            found = relation(
+                doc.shingles,
+                earlier.shingles,
+                shared_credit=bool(doc.credits & earlier.credits),
+                settings=self.settings,
+            )
             if found is None:
                 continue
             if found == "copy" and index not in self._duplicate_of:
                 self._duplicate_of[index] = other
             self._union(index, other)
+        return self._answer(index)
+
+    def _add_identical(self, article: Article, same: int) -> tuple[str | None, str]:
+        """An article with the content of an indexed one: no need to shingle or index it.
+
+        It copies what its twin copies, or the twin itself, which is exactly
+        what comparing it with every earlier article would find.
+        """
+        index = len(self._docs)
+        twin = self._docs[same]
+        self._docs.append(_Doc(article.id, twin.content_hash, twin.shingles, twin.anchors, twin.credits))
+        self._parent.append(index)
+        self._by_id[article.id] = index
+        self._duplicate_of[index] = self._duplicate_of.get(same, same)
+        self._union(index, same)
         return self._answer(index)
 
     def groups(self) -> CopyGroups:
@@ -235,9 +250,6 @@ class CopyIndex:
 
     def _candidates(self, doc: _Doc, index: int, anchors: list[int]) -> set[int]:
         candidates: set[int] = set()
-        same = self._by_hash.get(doc.content_hash)
-        if same is not None:
-            candidates.add(same)
         if not doc.shingles.size:
             return candidates
         # The shingle hashes are already well mixed, so the sketch applies the
