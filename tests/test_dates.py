@@ -163,12 +163,29 @@ def test_event_day_counts_from_the_sentence_before_when_its_own_has_no_date() ->
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "expression", "past"),
+    [
+        ("fr", "Il est arrivé mardi 12 septembre à Moscou.", "mardi 12 septembre", True),
+        ("fr", "Les deux hommes se sont retrouvés le 13 septembre.", "13 septembre", True),
+        ("fr", "La journée d'action du 16 octobre reste d'actualité.", "16 octobre", False),
+        ("fr", "Le sommet se tiendra le 20 septembre.", "20 septembre", False),
+        ("en", "The summit opened on September 12, 2023.", "September 12, 2023", True),
+        ("en", "The summit will open on September 12.", "September 12", False),
+    ],
+)
+def test_past_tense_is_noted(language: str, text: str, expression: str, past: bool) -> None:
+    fields = (_only(text, "2023-10-01", language, expression).rule or "").split(";")
+    assert ("told=past" in fields) == past
+
+
+@pytest.mark.parametrize(
     ("text", "expression", "value", "mark"),
     [
         ("Depuis 2019, rien n'a changé.", "Depuis 2019", "2019", "since=1"),
         ("Depuis le 3 mai, rien n'a changé.", "3 mai", "2023-05-03", "since=1"),
         ("Les Jeux dureront jusqu'au 24 août.", "24 août", "2024-08-24", "until=1"),
         ("Le contrat court jusqu'en 2030.", "en 2030", "2030", "until=1"),
+        ("Les Jeux (8-24 août) vont commencer.", "8-24 août", "2023-08-24", "until=1"),
     ],
 )
 def test_start_and_end_points_are_marked(text: str, expression: str, value: str, mark: str) -> None:

@@ -19,6 +19,7 @@ date can be resolved later against a date inferred from its story:
 ``time=11:43;tz=Asia/Seoul``   minute precision once the day is known
 ``since=1``            a starting point ("depuis 2019"), not the date of an event
 ``until=1``            an end point ("jusqu'au 24 août"), not the date of an event either
+``told=past``          its clause is in a past tense (table ``past`` patterns): it happened
 ``part=late``          what ISO cannot say (late May, Wednesday morning); kept as a note
 ``dp=it:ieri``         resolved by dateparser, for languages without a table
 
@@ -109,6 +110,7 @@ class _Lexicon:
         self.numeric_order: str = table.get("numeric_order", "dmy")
         times = table.get("times", {})
         self.future = [re.compile(p, re.IGNORECASE) for p in table.get("future", ())]
+        self.past = [re.compile(p, re.IGNORECASE) for p in table.get("past", ())]
         wd = f"(?P<wd>{_names(self.weekdays, table)})"
         month = f"(?P<m>{_names(self.months, table)})"
         join = _words(table.get("joiners", ()))
@@ -122,7 +124,7 @@ class _Lexicon:
         day_end = rf"(?=\s*[,.;:)–—]|\s*$|\s+(?:{_words(times.get('before', ()))})\s)"
         post = rf"(?:\s+(?P<post>{_words(table.get('weekday_after', {}))}))?(?:\s+(?P<part>{parts}))?"
         orders = {
-            "dmy": rf"(?:{wd},?\s+)?{day}\.?\s+(?:{join}\s*)?{month}"
+            "dmy": rf"(?:{wd},?\s+)?(?:(?P<from>[0-3]?\d)(?:{suffix})?\s?[-–]\s?)?{day}\.?\s+(?:{join}\s*)?{month}"
             rf"(?:,?\s+(?:{join}\s*)?{year})?{post}",
             "mdy": rf"(?:{wd},?\s+)?{month}\s+{day}(?:,?\s+{year})?{post}",
         }
@@ -195,12 +197,15 @@ class _Lexicon:
         before = _norm(text).split()
         while before and before[-1] in self.articles:
             before.pop()
-        tail = " ".join(before[-3:])
+        tail = " ".join(before[-5:])
         return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] in " '")
                    for word in words)
 
     def speaks_of_future(self, window: str) -> bool:
         return any(p.search(window) for p in self.future)
+
+    def speaks_of_past(self, window: str) -> bool:
+        return any(p.search(window) for p in self.past)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -241,6 +246,8 @@ def _norm(text: str) -> str:
 def _date_fields(lex: _Lexicon, g: dict[str, str]) -> dict[str, str] | None:
     month = _lookup(lex.months, g["m"])
     fields = _day_month_fields(lex, int(g["d"]), month, g.get("y"), g.get("wd"))
+    if fields is not None and "from" in g:
+        fields["until"] = "1"  # "8-24 août": the end of a span, not the day of an event
     return None if fields is None else _told_after(lex, fields, g)
 
 
@@ -445,8 +452,11 @@ def _contextual_rules(
         fields = dict(f.fields)
         index = sentence_of(f)
         window = _clause_around(text, f, spans[index] if index >= 0 else (f.start, f.end))
+        future = lexicon.speaks_of_future(window)
         if ("wd" in fields or "m" in fields or "md" in fields) and "dir" not in fields:
-            fields["dir"] = "future" if lexicon.speaks_of_future(window) else "past"
+            fields["dir"] = "future" if future else "past"
+        if _gives_day(fields) and not future and lexicon.speaks_of_past(window):
+            fields["told"] = "past"
         tensed.append(_Found(f.start, f.end, f.kind, fields))
     days_by_sentence: dict[int, list[_Found]] = {}
     for f in tensed:

@@ -4,10 +4,11 @@ Many reports give only weekdays ("mercredi matin") and some give no publication
 date at all. :func:`infer_story_dates` dates such an article from its story (a
 date heading its text counts as its publication date). Among the days within a
 week after those the story dates, the anchor chosen is, in this order of
-preference: the one under which its relative expressions land on days other
-reports also tell (weighted by how alike the sentences are; "hier" must also be
-told alike, a weekday already has to fall right), one on or after every date it
-gives itself, the nearest to the other reports' publication dates, the day the
+preference: one on or after every date it gives itself in the past tense, the one
+under which its relative expressions land on days other reports also tell
+(weighted by how alike the sentences are; "hier" must also be told alike, a
+weekday already has to fall right), the nearest to the other reports' publication
+dates, the day the
 story dates most often, the nearest after its own latest date, the earliest.
 A partial publication date ("2023-09") bounds the choice; days written without a
 year take it from the publication years, else from the first year after the
@@ -52,6 +53,9 @@ _EXPLICIT_BONUS = 0.1
 _LOOSE_MIN_SIMILARITY = 0.15
 # Years from the latest one a story mentions, in which a weekday-dated day may fall.
 _WEAK_YEARS = 6
+# A date given with its year ("13 août 2004") or with no past tense around it ("la journée
+# d'action du 16 octobre") may be a reference back or a plan: it vouches at this weight only.
+_UNTOLD_WEIGHT = 0.5
 # Rounds of inference: each lets articles dated in the round before vouch for others.
 _ROUNDS = 3
 # A date at the very start of a text is its dateline or a metadata header, not an event.
@@ -85,6 +89,7 @@ class _Known:
     text: str
     tokens: frozenset[str]
     relative: bool
+    happened: bool
 
 
 @dataclass(slots=True)
@@ -264,7 +269,8 @@ def _story_years(reads: list[_Read]) -> list[tuple[int, bool]]:
     ordered = [(y, False) for y in sorted(published, key=lambda y: (-published[y], -y))]
     latest = max(mentioned, default=None)
     if latest is not None:
-        window = [(y, True) for y in range(latest, latest + _WEAK_YEARS) if y not in published]
+        # From the year before: the latest year mentioned may lie ahead ("son mandat s'achève fin 2009").
+        window = [(y, True) for y in range(latest - 1, latest + _WEAK_YEARS) if y not in published]
         # A year a weekday confirms for one day of the story also dates its days told without one.
         confirmed = Counter(
             int(value[:4])
@@ -314,10 +320,15 @@ def _known_days(
             fields = rule_fields(t.rule or "")
             if "shift" in fields and "day" in fields:
                 continue  # "the next day" with no day in its sentence: a guess, not a witness
+            if fields.get("dir") == "future":
+                continue  # what is announced may not happen on that day: no witness either
             relative = needs_anchor(t.rule or "") and "md" not in fields
             tokens = _context_tokens(r.article.clean_text, _sentence_of(r, t), t)
             day = dt.date.fromisoformat(value[:10])
-            known.setdefault(day, []).append(_Known(r.article.id, t.text, tokens, relative))
+            # News tells its own days without the year; a date written with its year, or with
+            # no past tense around it, is often a reference back or a plan.
+            happened = relative or (fields.get("told") == "past" and "date" not in fields)
+            known.setdefault(day, []).append(_Known(r.article.id, t.text, tokens, relative, happened))
     return known
 
 
@@ -331,7 +342,7 @@ def _guess(
     me = read.article.id
     text = read.article.clean_text
     relative = []
-    own: list[tuple[dt.date, str, tuple[int, int]]] = []
+    own: list[tuple[dt.date, str, tuple[int, int], bool]] = []
     restated = _restatements(text, read.times)
     for t in read.times:
         if _is_since(t) or not t.rule or any(a <= t.start < b for a, b in restated):
@@ -345,7 +356,7 @@ def _guess(
             continue
         value = _value(t, None, years)
         if value and len(value) >= 10 and fields.get("dir") != "future":
-            own.append((dt.date.fromisoformat(value[:10]), t.text, sentence))
+            own.append((dt.date.fromisoformat(value[:10]), t.text, sentence, fields.get("told") == "past"))
     others = [d for k, d in anchors.items() if k != me]
     evidence: dict[dt.date, list[_Known]] = {}
     for day, entries in known.items():
@@ -354,7 +365,7 @@ def _guess(
         distinct = {k.tokens: k for k in reversed(entries) if k.article != me}
         if distinct:
             evidence[day] = list(reversed(distinct.values()))
-    seeds = set(evidence) | set(others) | {day for day, _, _ in own}
+    seeds = set(evidence) | set(others) | {mine[0] for mine in own}
     candidates = {s + dt.timedelta(days=k) for s in seeds for k in range(_ANCHOR_REACH + 1)}
     if read.prefix:
         candidates = {c for c in candidates if c.isoformat().startswith(read.prefix)}
@@ -370,7 +381,7 @@ def _guess(
             day = dt.date.fromisoformat(value[:10])
             entries = evidence.get(day)
             # "Hier, 12 août, ...": a date set beside the relative one says which day it is.
-            beside = next((w for d, w, where in own if d == day and where == sentence), None)
+            beside = next((w for d, w, where, _ in own if d == day and where == sentence), None)
             found = None
             if beside is not None:
                 found = 2.0, f"'{t.text}' = '{beside}' (same sentence)"
@@ -379,6 +390,8 @@ def _guess(
                 alike = similarity(tokens, best.tokens)
                 if alike >= _LOOSE_MIN_SIMILARITY or not loose:
                     strength = 1.0 + alike + _EXPLICIT_BONUS * (not best.relative)
+                    if not best.happened:
+                        strength *= _UNTOLD_WEIGHT
                     found = strength, f"'{t.text}' = '{best.text}' ({best.article})"
             matches[index, value] = found
         return matches[index, value]
@@ -393,12 +406,13 @@ def _guess(
                 why.append(found[1])
         return score, why
 
-    latest_own = max((day for day, _, _ in own), default=None)
+    latest_own = max((mine[0] for mine in own), default=None)
 
-    def key(anchor: dt.date) -> tuple[float, int, int, int, int, int]:
+    def key(anchor: dt.date) -> tuple[int, float, int, int, int, int]:
         return (
+            # What it tells in a past tense has happened by the time it was written.
+            sum(day <= anchor for day, _, _, happened in own if happened),
             support(anchor)[0],
-            sum(day <= anchor for day, _, _ in own),
             -min((abs((anchor - d).days) for d in others), default=0),
             len(evidence.get(anchor, ())),
             -abs((anchor - latest_own).days) if latest_own else 0,
