@@ -361,6 +361,30 @@ def test_repeat_threshold_is_a_setting() -> None:
         ),
         ("Le port\nLe texte.", "Le port bat son record", "Le port bat son record", "Le port\n\nLe texte."),
         ("Seule ligne sans point", None, None, "Seule ligne sans point"),
+        (
+            "Un rapport accable la direction.\nLa perte de 695 millions d'euros ne relèverait pas d'un incident de"
+            " marché mais d'un manque de contrôle, selon le rapport.",
+            None,
+            "Un rapport accable la direction.",
+            "La perte de 695 millions d'euros ne relèverait pas d'un incident de marché mais d'un manque de"
+            " contrôle, selon le rapport.",
+        ),
+        (
+            "Armstrong et le Tour : on discute…\nLe septuple vainqueur revient à la compétition l'an prochain,"
+            " avec le Tour de France pour objectif, a-t-il annoncé.",
+            None,
+            "Armstrong et le Tour : on discute…",
+            "Le septuple vainqueur revient à la compétition l'an prochain, avec le Tour de France pour objectif,"
+            " a-t-il annoncé.",
+        ),
+        (
+            "Le maire a annoncé mercredi soir la fermeture de la piscine municipale pour travaux.\n"
+            "L'opposition a dénoncé un manque de concertation avec les clubs de natation de la ville.",
+            None,
+            None,
+            "Le maire a annoncé mercredi soir la fermeture de la piscine municipale pour travaux.\n\n"
+            "L'opposition a dénoncé un manque de concertation avec les clubs de natation de la ville.",
+        ),
     ],
 )
 def test_title(body: str, raw_title: str | None, title: str | None, text: str) -> None:

@@ -457,19 +457,24 @@ def _take_title(
         if words == title_words or (len(words) >= 3 and title_words[: len(words)] == words):
             return blocks[1:], title, span
         return blocks, title, None
-    if len(blocks) > 1 and len(first) == 1 and _looks_like_title(text):
-        return blocks[1:], text, span
+    if len(blocks) > 1 and len(first) == 1:
+        following = sum(end - start for start, end in blocks[1])
+        if _looks_like_title(text, following):
+            return blocks[1:], text, span
     return blocks, None, None
 
 
-def _looks_like_title(text: str) -> bool:
-    words = text.split()
-    return (
-        2 <= len(words) <= 25
-        and len(text) <= 160
-        and text[-1] not in ".,;:…"
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "«\"“'‘")
-    )
+def _looks_like_title(text: str, following: int) -> bool:
+    """A headline: a short line opening with a capital, without final punctuation;
+    or a very short one with a full stop ("Un rapport accable la direction.",
+    "Tous sauf...") when the paragraph after it is several times longer, as a
+    headline's body is."""
+    words = len(text.split())
+    if not (2 <= words <= 25 and len(text) <= 160) or text[-1] in ",;:":
+        return False
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "«\"“'‘"):
+        return False
+    return text[-1] not in ".…" or (words <= 12 and following >= 3 * len(text))
 
 
 def _render(body: str, blocks: list[list[tuple[int, int]]]) -> tuple[str, list[tuple[int, int, int]]]:
