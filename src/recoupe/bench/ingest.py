@@ -29,7 +29,7 @@ from ..read import read_inputs
 from ..records import Article, CopyGroups, InputError, RawDoc
 from ..report import Report
 from ..settings import Settings
-from ..store import open_store
+from ..store import StoryFilter, open_store
 
 T = TypeVar("T")
 
@@ -39,6 +39,7 @@ COPY_SHARE = 0.05
 REWRITE_SHARE = 0.05
 STORE_BATCH = 1000
 GOAL = 500.0
+QUERY_REPEATS = 40
 
 _VOCABULARY: dict[str, dict[str, Any]] = {
     "fr": {
@@ -301,6 +302,32 @@ def _store_all(path: Path, articles: list[Article], copies: CopyGroups) -> None:
         store.save_copies(copies)
 
 
+def _query_latency(path: Path) -> str:
+    """Median and 95th percentile of the reads the web pages make, with stories of five articles."""
+    with open_store(path) as store:
+        stored = list(store.articles())
+        store.assign_stories({a.id: f"story{n // 5:05d}" for n, a in enumerate(stored)})
+        story = f"story{len(stored) // 10 // 5:05d}"
+        rare = stored[len(stored) // 3].clean_text.split()[-3]
+        reads: dict[str, Callable[[], object]] = {
+            "list 50 stories": lambda: store.stories(limit=50),
+            "page 20 of stories": lambda: store.stories(limit=50, offset=950),
+            "count stories": lambda: store.count_stories(),
+            "stories in English": lambda: store.stories(filters=StoryFilter(language="en")),
+            "one story's articles and annotations": lambda: (
+                list(store.articles(ids := store.story_articles(story))),
+                store.annotations(ids),
+            ),
+            "search a rare word": lambda: store.search(rare),
+        }
+        figures = []
+        for name, read in reads.items():
+            times = sorted(_timed(read)[1].wall * 1000 for _ in range(QUERY_REPEATS))
+            p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+            figures.append(f"{name} {p50:.1f}/{p95:.1f}")
+    return "; ".join(figures)
+
+
 def _agreement(generated: list[Generated], copies: CopyGroups, ids: dict[str, str]) -> str:
     """How many generated copies and rewrites landed in their source's group."""
     group = {g: copies.dispatch.get(a) for g, a in ids.items()}
@@ -328,6 +355,7 @@ def run_size(size: int, *, settings: Settings) -> tuple[list[dict[str, object]],
         articles, clean_time = _timed(lambda: [clean(raw, settings=settings.clean) for raw in raws])
         copies, copy_time = _timed(lambda: find_copies(articles, settings=settings.dedupe))
         _, store_time = _timed(lambda: _store_all(Path(tmp) / "bench.db", articles, copies))
+        latency = _query_latency(Path(tmp) / "bench.db")
     ids = {Path(a.id).stem: a.id for a in articles}
     pipeline = read_time.add(clean_time).add(copy_time)
     rows = [
@@ -340,6 +368,7 @@ def run_size(size: int, *, settings: Settings) -> tuple[list[dict[str, object]],
     ]
     notes = [
         f"{size} articles: {len(raws)} read, {len(errors)} input errors; " + _agreement(generated, copies, ids),
+        f"store queries at {len(articles)} articles (p50/p95 ms over {QUERY_REPEATS} runs): {latency}",
         f"read+clean+copies: {len(articles) / pipeline.wall:.0f} articles/s wall, "
         f"{len(articles) / pipeline.cpu:.0f} articles/s CPU (goal {GOAL:.0f}/s)",
     ]
