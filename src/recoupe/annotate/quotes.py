@@ -30,7 +30,8 @@ from ..records import Article, Mention, Quotation, Sentence
 from ..settings import AnnotateSettings
 
 _SPACES = " \t\u00a0\u202f\u2009"
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w’'\-]*\.?"
+# A capitalised word; only a short one (an initial, "Mr.", "Sen.") may end with a full stop.
+_CAP = r"[A-ZÀ-ÖØ-Þ](?:[\w’'\-]{3,}|[\w’'\-]{0,2}\.?)"
 _GAP = r"[ \t\u00a0]+"
 _NAME = rf"{_CAP}(?:{_GAP}(?:(?:de|du|van|von|der|den|bin|ben|al|da|di|del|la|le){_GAP})?{_CAP})*"
 _NAME_RE = re.compile(_NAME)
@@ -479,7 +480,10 @@ class _Article:
             ):
                 # "l'avocate", "la responsable socialiste": a definite role with no
                 # organisation of its own points back to someone just named.
-                speaker, s_start, s_end, _ = self.antecedent(phrase.start, any_person=True)
+                gender = self.table.determiner_gender.get(fold(surface.split(" ")[0])) or next(
+                    (self.table.gendered[w] for w in map(fold, surface.split()) if w in self.table.gendered), None
+                )
+                speaker, s_start, s_end, _ = self.antecedent(phrase.start, any_person=True, gender=gender)
                 return speaker, s_start, s_end, surface
             return None, None, None, surface
         det = self.table.det_re.match(surface)
@@ -740,7 +744,8 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         if not text[seg.start : at].rstrip(_SPACES).endswith(","):
             continue
         phrase = _cue_phrase(art, verb, seg.start, (at, at), seg.end, cover=True)
-        after = text[phrase.end : phrase.end + 3].lstrip(_SPACES) if phrase else ""
+        tail = max(phrase.end, seg.start + verb.end()) if phrase else 0
+        after = text[tail : tail + 3].lstrip(_SPACES) if phrase else ""
         if phrase is not None and phrase.kind != "other" and after[:1] in (",", ".", "", "à", "d"):
             return _Attribution((at, seg.start + verb.end()), phrase)
     before = text[lo : seg.open].rstrip(_SPACES + "\n")
