@@ -347,3 +347,30 @@ def test_readers_never_raise(data: bytes, name: str) -> None:
             assert item.reason
         else:
             assert item.body.strip()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.fixed_dictionaries({"id": st.text(max_size=8), "text": st.text(min_size=1, max_size=40)}).map(
+                json.dumps
+            ),
+            # Printable text; a leading "[" would make the whole file one JSON array.
+            st.text(
+                alphabet=st.characters(blacklist_characters="[", blacklist_categories=["Cs", "Cc", "Zl", "Zp"]),
+                max_size=40,
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_json_line_gives_one_document_or_one_error(lines: list[str]) -> None:
+    data = "\n".join(lines).encode()
+    items = list(read_bytes(data, Source("a.jsonl", "a.jsonl"), name="a.jsonl", settings=ReadSettings()))
+    if not data.strip():
+        assert items == [InputError("a.jsonl", "empty file")]
+        return
+    numbered = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    assert [item.line for item in items] == numbered
