@@ -443,6 +443,13 @@ def test_same_article_from_three_formats_has_one_hash(tmp_path: Path) -> None:
     assert content_hash("a  b") == content_hash("a\n\nb") != content_hash("a c")
 
 
+def test_same_article_from_html_and_text_has_one_hash() -> None:
+    page = clean(_read(FIXTURES / "mixed" / "page.html"), settings=SETTINGS)
+    text = f"{page.title}\n\n{page.clean_text}\n\nRetrouvez toute l'actu sur LePhare.fr\n"
+    copy = clean(_raw(text), settings=SETTINGS)
+    assert (copy.title, copy.content_hash) == (page.title, page.content_hash)
+
+
 def test_every_language_table_compiles() -> None:
     ruleset = rules_for(SETTINGS.languages)
     assert len(ruleset.rules["first"]) > 40
