@@ -7,6 +7,7 @@ import errno
 import io
 import json
 import os
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,23 @@ def test_every_json_line_gives_one_document_or_one_error(lines: list[str]) -> No
         return
     numbered = [number for number, line in enumerate(lines, start=1) if line.strip()]
     assert [item.line for item in items] == numbered
+
+
+_ITEM_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_ITEM_TEXT, _ITEM_TEXT), min_size=1, max_size=5))
+def test_every_feed_item_gives_one_document_or_one_error(items: list[tuple[str, str]]) -> None:
+    entries = "".join(
+        f"<item><guid>g{n}</guid><title>{escape(title)}</title><description>{escape(text)}</description></item>"
+        for n, (title, text) in enumerate(items)
+    )
+    data = f'<?xml version="1.0" encoding="utf-8"?><rss><channel><title>F</title>{entries}</channel></rss>'
+    results = list(read_bytes(data.encode(), Source("f.rss", "f.rss"), name="f.rss", settings=ReadSettings()))
+    assert len(results) == len(items)
+    for n, result in enumerate(results):
+        if isinstance(result, RawDoc):
+            assert result.doc_id == f"g{n}" and result.body.strip()
+        else:
+            assert result.reason.startswith(f"item {n + 1}")
