@@ -148,10 +148,16 @@ class ClusterSettings:
 @dataclass(frozen=True, slots=True)
 class AnnotateSettings:
     ner_batch_size: int = 32
+    ner_processes: int = 1
 
     def validate(self) -> None:
         if self.ner_batch_size < 1:
             raise ConfigError(f"annotate.ner_batch_size must be at least 1, got {self.ner_batch_size}")
+        if not 1 <= self.ner_processes <= 64:
+            raise ConfigError(
+                f"annotate.ner_processes must lie between 1 and 64, got {self.ner_processes}; "
+                "use the number of cores spaCy may take (each process holds its own model copy)"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,8 +61,9 @@ class EntityTables:
     leading_cut: frozenset[str]
     place_prepositions: frozenset[str]
     organisation_words: frozenset[str]
-    exonyms: dict[str, str]
+    exonyms: dict[str, tuple[str, ...]]
     genders: dict[str, str]
+    title_words: frozenset[str]
     title_prefix: re.Pattern[str]
     title_before: re.Pattern[str]
 
@@ -122,11 +123,19 @@ def tables(language: str) -> EntityTables:
         leading_cut=frozenset(data.get("leading_cut", ())),
         place_prepositions=frozenset(data.get("place_prepositions", ())),
         organisation_words=frozenset(data.get("organisation_words", ())),
-        exonyms=dict(data.get("exonyms", {})),
+        exonyms=_by_first_word(data.get("exonyms", {})),
         genders=genders,
+        title_words=frozenset(w.lower().rstrip(".") for t in honorifics | roles for w in t.split()),
         title_prefix=re.compile(rf"(?:{prefix})+", re.IGNORECASE),
         title_before=re.compile(rf"(?<![\w.])(?:{before})+$", re.IGNORECASE),
     )
+
+
+def _by_first_word(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for name in names:
+        grouped.setdefault(name.split()[0], []).append(name)
+    return {word: tuple(sorted(found, key=len, reverse=True)) for word, found in grouped.items()}
 
 
 def find_mentions(
@@ -157,7 +166,12 @@ def find_mentions_many(
                 result[article.id] = _finish(article.clean_text, spans, table)
             continue
         disable = [name for name in nlp.pipe_names if name != "ner"]
-        docs = nlp.pipe((a.clean_text for a in group), batch_size=settings.ner_batch_size, disable=disable)
+        docs = nlp.pipe(
+            (a.clean_text for a in group),
+            batch_size=settings.ner_batch_size,
+            disable=disable,
+            n_process=settings.ner_processes,
+        )
         for article, doc in zip(group, docs, strict=True):
             spans = [
                 (ent.start_char, ent.end_char, SPACY_TYPES[ent.label_]) for ent in doc.ents if ent.label_ in SPACY_TYPES
@@ -190,7 +204,8 @@ def _clean(text: str, start: int, end: int, kind: EntityType, table: EntityTable
         if cut:
             tokens = tokens[cut[-1] + 1 :]
         title: str | None = None
-        exonym_start = any(text.startswith(x, seg_start) for x in table.exonyms)
+        head_word = text[tokens[0][0] : tokens[0][1]] if tokens else ""
+        exonym_start = any(text.startswith(x, tokens[0][0]) for x in table.exonyms.get(head_word, ()))
         while tokens and not exonym_start:
             head = text[tokens[0][0] : tokens[0][1]]
             prefix = table.title_prefix.match(text, tokens[0][0], seg_start + len(segment))
@@ -257,6 +272,9 @@ def _title_text(prefix: str) -> str:
 def _title_before(text: str, start: int, table: EntityTables) -> str | None:
     line_start = text.rfind("\n", 0, start) + 1
     window = max(line_start, start - 60)
+    # most names have no title: a set look-up spares the regular expression
+    if not any(w.lower().rstrip(".,") in table.title_words for w in text[window:start].split()[-4:]):
+        return None
     match = table.title_before.search(text, window, start)
     if match is None:
         return None
