@@ -172,6 +172,9 @@ def _body(noise: str) -> str:
         ("Read more on dailyledger.co.uk", [], "dailyledger.co.uk"),
         ("Cet article a été publié initialement sur Le Courrier du Soir.", [], "Le Courrier du Soir"),
         ("(Rédigé par Reuters, édité par le bureau de Paris)", ["Reuters"], None),
+        ("L’article Crue de la Seine est apparu en premier sur Exemple-info.fr.", [], "Exemple-info.fr"),
+        ("The post Floods in Milan appeared first on The Daily Courier.", [], "The Daily Courier"),
+        ("Continue reading…", [], None),
         ("(AFP) — Le Courrier du Soir", ["AFP"], "Le Courrier du Soir"),
         ("Lire aussi : La crue de 2003 en images", [], None),
         ("À LIRE AUSSI", [], None),
@@ -276,6 +279,14 @@ def test_signatures_at_the_end(signature: str, outlet: str | None) -> None:
 def test_a_staff_sentence_in_the_text_stays() -> None:
     body = "La rédaction a appris mardi que le maire démissionnerait.\n\nLa suite de l'article."
     assert clean(_raw(body), settings=SETTINGS).removed == []
+
+
+def test_a_feed_cut_mark_goes_and_the_sentence_stays() -> None:
+    article = clean(_raw("Le ministre a annoncé une hausse des crédits pour la recherche […]"), settings=SETTINGS)
+    assert (article.clean_text, article.removed) == (
+        "Le ministre a annoncé une hausse des crédits pour la recherche",
+        ["[…]"],
+    )
 
 
 @pytest.mark.parametrize(
