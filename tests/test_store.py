@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -403,6 +404,29 @@ def test_file_store_persists_in_wal_mode(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def open_and_add(n: int) -> None:
+        start.wait()
+        try:
+            with open_store(path) as store:
+                store.add_articles([make_article(f"t{n}", f"Texte du fil {n}.")])
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_and_add, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with open_store(path) as store:
+        assert store.count_articles() == 4
 
 
 def test_missing_store_without_create(tmp_path: Path) -> None:

@@ -215,9 +215,13 @@ class SQLiteStore(Store):
                 )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             try:
-                self._conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
+                self._conn.execute("BEGIN IMMEDIATE")
+                # Another process may have upgraded the file since it was read.
+                if self._conn.execute("PRAGMA user_version").fetchone()[0] < number:
+                    for statement in _statements(MIGRATIONS[number - 1]):
+                        self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {number}")
+                self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
                 raise StoreError(
@@ -543,6 +547,17 @@ class SQLiteStore(Store):
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, trigger bodies kept whole."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                yield buffer.strip()
+            buffer = ""
 
 
 def fts_query(text: str) -> str | None:
