@@ -9,25 +9,31 @@ Prints the claims that several seeds support, the conflicts, and the checks.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
 import time
 from pathlib import Path
 
+from recoupe.annotate import annotate_many
+from recoupe.clean import clean
 from recoupe.crosscheck import cross_check
 from recoupe.models import Models
-from recoupe.records import Article, CopyGroups, StoryInput
+from recoupe.read import read_inputs
+from recoupe.records import Article, CopyGroups, InputError, StoryInput
 from recoupe.settings import load_settings
 
 
-def _article(article_id: str, text: str, outlet: str | None) -> Article:
-    return Article(id=article_id, input=article_id, original=text, clean_text=text, language="fr",
-                   content_hash=hashlib.sha256(text.encode()).hexdigest(), outlet=outlet)
+def _copy(article: Article, article_id: str, text: str, outlet: str) -> Article:
+    return dataclasses.replace(article, id=article_id, clean_text=text, outlet=outlet,
+                               content_hash=hashlib.sha256(text.encode()).hexdigest())
 
 
-def _story(articles: list[Article], dispatch: dict[str, str]) -> StoryInput:
-    return StoryInput("seeds", articles, {}, CopyGroups(dispatch={a.id: dispatch.get(a.id, a.id) for a in articles}))
+def _story(articles: list[Article], dispatch: dict[str, str], settings, models) -> StoryInput:
+    annotations = {a.article_id: a for a in annotate_many(articles, settings=settings, models=models)}
+    groups = CopyGroups(dispatch={a.id: dispatch.get(a.id, a.id) for a in articles})
+    return StoryInput("seeds", articles, annotations, groups)
 
 
 def _verbatim(brief, articles: dict[str, Article]) -> bool:
@@ -71,9 +77,11 @@ def _facts(brief, story: StoryInput, settings) -> bool:
 
 def main() -> int:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/seeds")
-    seeds = [_article(p.stem, p.read_text("utf-8"), f"outlet-{i}") for i, p in enumerate(sorted(root.glob("*.txt")))]
     settings, models = load_settings(), Models()
-    brief = cross_check(_story(seeds, {}), settings=settings, models=models)
+    seeds = [clean(raw, settings=settings.clean) for raw in read_inputs([str(root)], settings=settings.read)
+             if not isinstance(raw, InputError)]
+    seed_story = _story(seeds, {}, settings, models)
+    brief = cross_check(seed_story, settings=settings, models=models)
     print(f"title: {brief.title}\n")
     print("claims told by two seeds or more:")
     for claim in brief.claims:
@@ -88,15 +96,15 @@ def main() -> int:
     for conflict in brief.conflicts:
         print(f"  {conflict.about}: " + " | ".join(f"{p.value} ({len(p.evidence)})" for p in conflict.positions))
     print("\nfacts told by several seeds:")
-    ok = _facts(brief, _story(seeds, {}), settings)
+    ok = _facts(brief, seed_story, settings)
     verbatim = _verbatim(brief, {a.id: a for a in seeds})
     print(f"\nevidence verbatim: {verbatim}")
     ok = ok and verbatim
 
     original = seeds[0]
     changed_text = original.clean_text.replace("40 secondes", "10 secondes").replace("mercredi matin", "jeudi matin")
-    changed = _article(original.id + "-copy", changed_text, "another-outlet")
-    story = _story([*seeds, changed], {changed.id: original.id, original.id: original.id})
+    changed = _copy(original, original.id + "-copy", changed_text, "another-outlet")
+    story = _story([*seeds, changed], {changed.id: original.id}, settings, models)
     brief_changed = cross_check(story, settings=settings, models=models)
     wanted = {"duration": False, "weekday": False}
     for conflict in brief_changed.conflicts:
@@ -110,8 +118,8 @@ def main() -> int:
     print(f"changed number reported: {wanted['duration']}; changed day reported: {wanted['weekday']}")
     ok = ok and all(wanted.values()) and _verbatim(brief_changed, {a.id: a for a in story.articles})
 
-    twice = [*seeds, _article(seeds[1].id + "-bis", seeds[1].clean_text, "outlet-bis")]
-    story = _story(twice, {twice[-1].id: seeds[1].id})
+    twice = [*seeds, _copy(seeds[1], seeds[1].id + "-bis", seeds[1].clean_text, "outlet-bis")]
+    story = _story(twice, {twice[-1].id: seeds[1].id}, settings, models)
     start = time.perf_counter()
     brief_twice = cross_check(story, settings=settings, models=models)
     elapsed = time.perf_counter() - start

@@ -314,14 +314,16 @@ def select_claim_groups(alignment: Alignment, settings: CrossCheckSettings) -> l
                        statements[g.pivot].position),
     )
     accepted: list[StatementGroup] = []
+    accepted_members: list[set[int]] = []
     closely_covered: set[int] = set()
     for group in candidates:
         members = set(group.members)
-        if group.pivot in closely_covered or any(members <= set(a.members) for a in accepted):
+        if group.pivot in closely_covered or any(members <= seen for seen in accepted_members):
             continue
         if group.sources < 2 and not _has_anchor(statements[group.pivot]):
             continue
         accepted.append(group)
+        accepted_members.append(members)
         for member in group.members:
             if member == group.pivot or alignment.similarity[group.pivot, member] >= settings.same_claim_threshold:
                 closely_covered.add(member)
