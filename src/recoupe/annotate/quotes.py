@@ -726,7 +726,8 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
     headline = re.fullmatch(rf"(?:[^:\n]*\s[-–—]\s*)?({_NAME})\s*:\s*", text[lo : seg.open])
     if headline:
         start, end = _trim_name(text, lo + headline.start(1), lo + headline.end(1), art.table)
-        if end > start and (not art.recognised or any(p.start < end and start < p.end for p in art.persons)):
+        known = any(p.start < end and start < p.end for p in art.persons)
+        if end > start and (not art.recognised or known or art.expand(text[start:end], start, end)[1] != start):
             return _Attribution(None, _Phrase(start, end, "name"))
     topic = art.table.topic_re.match(text[lo : seg.open])
     if topic:
@@ -851,6 +852,9 @@ def find_quotations(
             at = first.start
         elif not text[lo : first.open].strip(_SPACES + "\n-—–:"):
             speaker, s_start, s_end, role = _previous_speaker(art, lo)
+            at = first.start
+        elif text[lo : first.open].rstrip(_SPACES + "\n").endswith(":"):
+            speaker, s_start, s_end, role = None, None, None, None
             at = first.start
         else:
             # Words quoted inside a sentence that reports nobody are a term or a
