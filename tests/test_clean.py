@@ -216,6 +216,8 @@ def test_noise_lines_are_removed(noise: str, credits: list[str], outlet: str | N
         "Le maire a annoncé que la ville serait reconstruite.",
         "Image de marque, photo de famille : la campagne est lancée.",
         "The minister said the newsletter had been sent in error.",
+        "The company said its weekly newsletter now reaches two million readers.",
+        "According to officials who spoke to Reuters.",
         "Par ailleurs, le gouvernement a débloqué 10 millions d'euros.",
         "Les habitants sont invités à partager leurs photos avec la mairie.",
         "Suivre les consignes des autorités reste la priorité, a rappelé le préfet.",
