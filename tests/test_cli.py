@@ -233,17 +233,35 @@ def test_html_output_to_a_file(db: Path, tmp_path: Path) -> None:
     assert "<script" not in page.lower()
 
 
-@pytest.mark.models
-def test_stdin(shared_models: Models, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def stdin_brief(shared_models: Models) -> Outcome:
+    """One article piped on stdin, with a 30-word summary asked for."""
     data = (STORIES / "b1_cargo_ouessant.txt").read_bytes()
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-    outcome = invoke(["-q", "brief", "-", "--include-text"])
-    assert outcome.code == 0, outcome.err
-    doc = outcome.json
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        return invoke(["-q", "brief", "-", "--include-text", "--words", "30"])
+
+
+@pytest.mark.models
+def test_stdin(stdin_brief: Outcome) -> None:
+    assert stdin_brief.code == 0, stdin_brief.err
+    doc = stdin_brief.json
+    assert schema_errors(doc) == []
     assert [a["input"] for a in doc["articles"]] == ["-"]
     assert "Nordic Star" in doc["articles"][0]["clean_text"]
     assert len(doc["stories"]) == 1
     assert inexact_spans(doc) == []
+
+
+def _words(text: str) -> int:
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+@pytest.mark.models
+def test_a_story_of_one_article_has_a_summary_within_the_word_budget(stdin_brief: Outcome) -> None:
+    (story,) = stdin_brief.json["stories"]
+    assert story["summary"], "a story told by one article gets no summary"
+    assert sum(_words(s["text"]) for s in story["summary"]) <= 30
 
 
 # -------------------------------------------------------------- bad inputs
@@ -474,3 +492,19 @@ def test_the_demo_reads_only_articles() -> None:
         inputs = [item.input for item in read_inputs([str(folder)], settings=load_settings().read)]
     assert inputs
     assert not [name for name in inputs if Path(name.split(":")[0]).name.lower().startswith("readme")]
+
+
+@pytest.mark.models
+def test_a_stream_ingested_in_two_batches_finds_the_same_stories(shared_models: Models, tmp_path: Path) -> None:
+    """New articles join the stories already in the store, as a one-off brief would group them."""
+    db = tmp_path / "stream.db"
+    names = sorted(p.name for p in STORIES.iterdir())
+    first, second = [n for n in names if n[1] == "1"], [n for n in names if n[1] != "1"]
+    for batch in (first, second):
+        outcome = invoke(["-q", "ingest", *[str(STORIES / n) for n in batch], "--db", str(db)])
+        assert outcome.code == 0, outcome.err
+    events = {frozenset(n for n in names if n.startswith(prefix)) for prefix in "ab"}
+    assert story_partition(db) == events
+    doc = invoke(["-q", "brief", "--db", str(db), "--include-text"]).json
+    assert schema_errors(doc) == [] and inexact_spans(doc) == []
+    assert {frozenset(s["articles"]) for s in doc["stories"]} == events
