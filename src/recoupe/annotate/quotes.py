@@ -614,7 +614,7 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
     text, table = art.text, art.table
     left = text[lo:hi]
-    appositive = re.search(rf"(?:^|[^\w’'])({_NAME})(?:{_GAP})?,[^,;:«»“”\"\n]{{2,200}},\s*$", left)
+    appositive = re.search(rf"(?:^|[^\w’'])({_NAME})(?:{_GAP})?,(?:[^,;:«»“”\"\n]{{2,200}},){{1,2}}\s*$", left)
     if appositive and not art.oblique(lo + appositive.start(1)):
         start, stop = _trim_name(text, lo + appositive.start(1), lo + appositive.end(1), table)
         if stop > start:
@@ -773,7 +773,7 @@ def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, i
         if art.inside_quote(at):
             continue
         phrase = _cue_phrase(art, verb, prev_lo, (prev_lo, at), prev_hi, cover=False)
-        if phrase is not None:
+        if phrase is not None and phrase.kind != "other":
             return art.resolve(phrase)
     return None, None, None, None
 

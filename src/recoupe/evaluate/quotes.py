@@ -19,7 +19,8 @@ Speaker accuracy
     over the loose pairs whose gold speaker is known. The predicted speaker is
     ``speaker`` or else ``speaker_role``. After folding (case, accents), a gold
     speaker with capitalised words is matched when any of those words of three
-    letters or more (the surname, usually) is a word of the prediction; a gold
+    letters or more (the surname, usually; a capitalised article such as "The" does
+    not count) is a word of the prediction; a gold
     speaker without one (a generic "a source", which the French gold writes as
     null) is matched by a null prediction or by the prediction's last word. A
     PolNeAR Source that is a pronoun is replaced by the nearest earlier Source of
@@ -46,6 +47,7 @@ from ..settings import Settings
 
 LOOSE, STRICT = 0.3, 0.8
 _MARKS_OPEN = {"“": "”", '"': '"', "«": "»"}
+_ARTICLES = frozenset({"the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "one", "another"})
 _PRONOUNS = frozenset({"he", "she", "i", "we", "they", "him", "her", "his", "it", "you", "them"})
 GOLD_FR = Path(__file__).resolve().parents[3] / "eval" / "gold" / "quotes-fr"
 
@@ -89,7 +91,9 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 def speaker_matches(predicted: str | None, gold: str | None) -> bool:
     """The speaker rule of the module docstring."""
-    names = [w for w in re.findall(r"[\w'\-]+", gold or "") if w[:1].isupper() and len(w) >= 3]
+    names = [
+        w for w in re.findall(r"[\w'\-]+", gold or "") if w[:1].isupper() and len(w) >= 3 and fold(w) not in _ARTICLES
+    ]
     words = set(re.findall(r"[\w'\-]+", fold(predicted or "")))
     if names:
         return any(fold(n) in words or fold(n).removesuffix("'s") in words for n in names)
