@@ -272,6 +272,7 @@ GOOD_IN_MIXED = [
     ("page.html", 1),
     ("feed.rss", 2),
     ("dispatches.jsonl", 2),
+    ("dispatches.csv", 1),
 ]
 
 BAD_IN_MIXED = [
@@ -280,6 +281,7 @@ BAD_IN_MIXED = [
     ("oversized.txt", None, r"limit|max_bytes"),
     ("dispatches.jsonl", 2, r"JSON"),
     ("dispatches.jsonl", 4, r"text"),
+    ("dispatches.csv", 3, r"text"),
 ]
 
 
