@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -35,9 +35,8 @@ from ..records import Entity, EntityType, Mention, StoryInput
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_THRESHOLD = 90.0
 _TYPE_ORDER: tuple[EntityType, ...] = ("person", "place", "organisation", "other")
-_ABBREVIATION = r"[A-ZÀ-Þ]{2,8}"
-_DEFINED_AFTER = re.compile(rf"\b({_ABBREVIATION})\s*\(([^()\n]{{4,160}})\)")
-_DEFINED_BEFORE = re.compile(rf"([^()\n]{{4,160}}?)\s*\(({_ABBREVIATION})\)")
+_ABBREVIATION = re.compile(r"[A-ZÀ-Þ]{2,8}")
+_PARENTHESIS = re.compile(r"\(([^()\n]{2,160})\)")
 _ELIDED = re.compile(r"^\w[’']")
 _SPLIT = re.compile(r"[\s\-‐‑–]+")
 
@@ -82,6 +81,7 @@ def _phonetic(part: str, rules: _Rules) -> str:
     return re.sub(r"(\w)\1+", r"\1", letters)
 
 
+@lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, ...]:
     """The normalised parts of a name: folded, exonyms mapped, transliteration keyed."""
     rules = _rules()
@@ -142,6 +142,7 @@ class EntityIndex:
     _by_key: dict[str, str] = field(repr=False)
     _bare: dict[_BareKey, str] = field(repr=False)
     _languages: tuple[str, ...] = field(repr=False)
+    _names: dict[str, str] = field(repr=False)
 
     def entity_for_mention(self, article_id: str, mention: Mention) -> str | None:
         return self._by_mention.get((article_id, mention.start, mention.end))
@@ -170,10 +171,7 @@ class EntityIndex:
         return holders.pop() if len(holders) == 1 else None
 
     def name_of(self, entity_id: str) -> str:
-        for entity in self.entities:
-            if entity.id == entity_id:
-                return entity.name
-        raise KeyError(entity_id)
+        return self._names[entity_id]
 
 
 def _strip_titles(name: str, languages: tuple[str, ...]) -> tuple[str | None, str]:
@@ -269,15 +267,29 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     return any(longer[i : i + size] == shorter for i in range(len(longer) - size + 1))
 
 
-def _candidates(key: str, full: list[_Item], union: _Union) -> dict[str, list[_Item]]:
-    """Full-name entities a bare name may mean: by surname (last part) first,
-    else by first part (family names written first, as in Korean or Chinese)."""
-    by_last = [i for i in full if i.parts[-1] == key]
-    chosen = by_last or [i for i in full if i.parts[0] == key]
-    found: dict[str, list[_Item]] = defaultdict(list)
-    for item in chosen:
-        found[union.find("p:" + item.key)].append(item)
-    return found
+class _Surnames:
+    """Full-name mentions by their last and by their first part, for the bare-name look-ups."""
+
+    def __init__(self, full: list[_Item], union: _Union) -> None:
+        self.union = union
+        self.last: dict[str, list[_Item]] = defaultdict(list)
+        self.first: dict[str, list[_Item]] = defaultdict(list)
+        self.cache: dict[str, dict[str, dict[str, int]]] = {}
+        for item in full:
+            self.last[item.parts[-1]].append(item)
+            self.first[item.parts[0]].append(item)
+
+    def candidates(self, key: str) -> dict[str, dict[str, int]]:
+        """Full-name entities a bare name may mean, each with the position of its
+        first full mention in every article that has one: by surname (last part)
+        first, else by first part (family names written first, as in Korean)."""
+        if key not in self.cache:
+            found: dict[str, dict[str, int]] = defaultdict(dict)
+            for item in self.last.get(key) or self.first.get(key, []):
+                seen = found[self.union.find("p:" + item.key)]
+                seen[item.article] = min(item.order, seen.get(item.article, item.order))
+            self.cache[key] = found
+        return self.cache[key]
 
 
 def _genders(full: list[_Item], union: _Union) -> dict[str, str | None]:
@@ -304,6 +316,7 @@ def _bind_bare_names(bare: list[_Item], full: list[_Item], union: _Union) -> dic
     """The node each bare name joins, per article (key (article, name, gender))
     and for the story as a whole (key (None, name, gender))."""
     genders = _genders(full, union)
+    surnames = _Surnames(full, union)
     binding: dict[_BareKey, str] = {}
     first_use: dict[tuple[str, str, str | None], int] = {}
     for item in bare:
@@ -311,9 +324,9 @@ def _bind_bare_names(bare: list[_Item], full: list[_Item], union: _Union) -> dic
     chosen: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     undecided = []
     for (article, key, gender), order in first_use.items():
-        candidates = _candidates(key, full, union)
-        in_article = {r for r, found in candidates.items() if any(i.article == article for i in found)}
-        before = {r for r, found in candidates.items() if any(i.article == article and i.order < order for i in found)}
+        candidates = surnames.candidates(key)
+        in_article = {r for r, first in candidates.items() if article in first}
+        before = {r for r, first in candidates.items() if first.get(article, order) < order}
         before, in_article = _narrow(before, gender, genders), _narrow(in_article, gender, genders)
         pick = before if len(before) == 1 else in_article
         if len(pick) == 1:
@@ -325,7 +338,7 @@ def _bind_bare_names(bare: list[_Item], full: list[_Item], union: _Union) -> dic
         # what the articles chose for the same title gender; an untitled name also
         # tells which person a titled one may mean, not the other way round
         agreed = _narrow(chosen[(key, gender)] | (chosen[(key, None)] if gender else set()), gender, genders)
-        roots = _narrow(set(_candidates(key, full, union)), gender, genders)
+        roots = _narrow(set(surnames.candidates(key)), gender, genders)
         if len(agreed) == 1:
             binding[(None, key, gender)] = next(iter(agreed))
         elif len(roots) == 1 and not agreed:
@@ -366,10 +379,7 @@ def _join_abbreviations(story: StoryInput, items: list[_Item], node_of: dict[int
         node_by_key.setdefault(item.key, node_of[id(item)])
     particles = _rules().particles
     for article in story.articles:
-        text = article.clean_text
-        pairs = [(m.group(1), m.group(2)) for m in _DEFINED_AFTER.finditer(text)]
-        pairs += [(m.group(2), m.group(1)) for m in _DEFINED_BEFORE.finditer(text)]
-        for short, long in pairs:
+        for short, long in _definitions(article.clean_text):
             expansion = _expansion(short, long, particles)
             if expansion is None:
                 continue
@@ -377,6 +387,22 @@ def _join_abbreviations(story: StoryInput, items: list[_Item], node_of: dict[int
             long_node = node_by_key.get(" ".join(name_parts(expansion)))
             if short_node is not None and long_node is not None:
                 union.join(short_node, long_node)
+
+
+def _definitions(text: str) -> list[tuple[str, str]]:
+    """(abbreviation, text it may abbreviate) for every "long (ABBR)" and "ABBR (long)"."""
+    pairs = []
+    for match in _PARENTHESIS.finditer(text):
+        inside = match.group(1).strip()
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[max(line_start, match.start() - 160) : match.start()].rstrip()
+        if _ABBREVIATION.fullmatch(inside):
+            pairs.append((inside, before))
+            continue
+        last = before.rsplit(None, 1)[-1] if before else ""
+        if _ABBREVIATION.fullmatch(last):
+            pairs.append((last, inside))
+    return pairs
 
 
 def _expansion(short: str, long: str, particles: frozenset[str]) -> str | None:
@@ -437,7 +463,7 @@ def _build(
                 by_key.setdefault(item.key, entity_id)
     bare_ids = {scope: id_of_root[union.find(node)] for scope, node in bare.items() if union.find(node) in id_of_root}
     languages = tuple(sorted({a.language for a in story.articles}))
-    return EntityIndex(entities, by_mention, by_key, bare_ids, languages)
+    return EntityIndex(entities, by_mention, by_key, bare_ids, languages, {e.id: e.name for e in entities})
 
 
 def _canonical(surfaces: Counter[str], first_seen: dict[str, tuple[int, int]]) -> str:
