@@ -308,7 +308,7 @@ def _query_latency(path: Path) -> str:
         stored = list(store.articles())
         store.assign_stories({a.id: f"story{n // 5:05d}" for n, a in enumerate(stored)})
         story = f"story{len(stored) // 10 // 5:05d}"
-        rare = stored[len(stored) // 3].clean_text.split()[-3]
+        rare = max(stored[len(stored) // 3].clean_text.split(), key=len)
         reads: dict[str, Callable[[], object]] = {
             "list 50 stories": lambda: store.stories(limit=50),
             "page 20 of stories": lambda: store.stories(limit=50, offset=950),
