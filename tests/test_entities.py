@@ -241,6 +241,45 @@ def test_every_mention_gets_one_entity(data: st.DataObject) -> None:
         assert surfaces == set(entity.variants)
 
 
+_GIVEN = ["Jean", "Jeanne", "Paul", "Paula", "Yo Jong", "Jong Un", "Myong Sik", "Anne-Marie", "Anne Marie"]
+_SURNAMES = ["Kim", "Martin", "Lee", "Müller", "Muller"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from([*_GIVEN, ""]),
+                st.sampled_from(_SURNAMES),
+                st.sampled_from([None, "M.", "Mme", "Dr"]),
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_entity_holds_two_full_names(story_mentions: list[list[tuple[str, str, str | None]]]) -> None:
+    """Whatever the order and titles, two full names that differ in a given name never merge."""
+    articles, annotations = [], {}
+    for number, mentions in enumerate(story_mentions):
+        text, found = "", []
+        for first, surname, title in mentions:
+            name = f"{first} {surname}".strip()
+            text += (f"{title} " if title else "") + name
+            found.append(Mention(len(text) - len(name), len(text), name, "person", title))
+            text += " a parlé. "
+        article = _article(f"a{number}", text, "fr")
+        articles.append(article)
+        annotations[article.id] = Annotations(article.id, mentions=found)
+    index = merge_entities(StoryInput("s", articles, annotations, CopyGroups()))
+    for entity in index.entities:
+        full = {name_parts(v) for v in entity.variants if len(name_parts(v)) > 1}
+        assert len(full) <= 1
+
+
 # ------------------------------------------------------------------ mentions
 
 
