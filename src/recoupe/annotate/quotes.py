@@ -687,8 +687,11 @@ def _cue_phrase(
             return _Phrase(base + verb.start(), base + verb.start(), "zero")
         if subject is None or not cover:
             return subject
-        gap = art.table.honorific_re.sub("", art.text[lo : subject.start] + " ")
-        return None if gap.strip(_SPACES + "\n,;:—–-()") else subject
+        # Between a quotation and its cue only the speaker's premodifiers may stand
+        # ("," panel Chairman Rep. Jason Chaffetz said").
+        gap = art.table.honorific_re.sub("", art.text[lo : subject.start] + " ").strip(_SPACES + "\n,;:—–-()")
+        premodifiers = len(gap.split()) <= 4 and not re.search(r"[.;:!?\n]", gap)
+        return subject if premodifiers and not art.table.verb_re.search(gap) else None
     return _phrase_after(art, base + verb.end(), limit)
 
 

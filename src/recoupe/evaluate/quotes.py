@@ -22,7 +22,9 @@ Speaker accuracy
     letters or more (the surname, usually; a capitalised article such as "The" does
     not count) is a word of the prediction; a gold
     speaker without one (a generic "a source", which the French gold writes as
-    null) is matched by a null prediction or by the prediction's last word. A
+    null) is matched by a null prediction or by the prediction's last word; a
+    role the prediction resolved to a name ("the mayor" -> Bill de Blasio) is
+    matched by its role phrase too. A
     PolNeAR Source that is a pronoun is replaced by the nearest earlier Source of
     the same article that has a capitalised word; a pronoun with none, or an
     attribution without Source, is left out of the speaker figure.
@@ -127,7 +129,11 @@ def score_document(quotations: Sequence[Quotation], gold: Sequence[GoldQuote]) -
         if gold[j].known:
             q = quotations[i]
             scores.speaker_pairs += 1
-            scores.speaker_right += speaker_matches(q.speaker or _role_name(q.speaker_role), gold[j].speaker)
+            scores.speaker_right += speaker_matches(q.speaker or _role_name(q.speaker_role), gold[j].speaker) or (
+                q.speaker is not None
+                and q.speaker_role is not None
+                and speaker_matches(_role_name(q.speaker_role), gold[j].speaker)
+            )
     return scores
 
 
