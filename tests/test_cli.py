@@ -193,6 +193,29 @@ def test_a_quote_found_in_two_articles_is_one_quote(stories_brief: tuple[Outcome
     assert "Ravier" in (quotes[0]["speaker_name"] or "")
 
 
+@pytest.mark.models
+def test_a_quote_in_french_and_english_is_one_quote_with_its_named_speaker(stories_brief: tuple[Outcome, Any]) -> None:
+    """b1, b2 quote the prefect in French and b4 in English ("said the maritime prefect, Admiral ...")."""
+    _, doc = stories_brief
+    quotes = [q for s in doc["stories"] for q in s["quotes"]
+              if any("toute pollution" in r["text"] or "any pollution" in r["text"] for r in q["renderings"])]
+    assert [sorted(r["article"][:2] for r in q["renderings"]) for q in quotes] == [["b1", "b2", "b4"]]
+    assert "Kervella" in (quotes[0]["speaker_name"] or "")
+
+
+@pytest.mark.models
+@pytest.mark.parametrize(("prefix", "first_day"), [("a", "2024-03-04"), ("b", "2024-03-12")])
+def test_no_timeline_event_before_the_story_began(
+    stories_brief: tuple[Outcome, Any], prefix: str, first_day: str
+) -> None:
+    """Every article of the event was written after it began: a weekday they name is not an earlier one."""
+    _, doc = stories_brief
+    (story,) = [s for s in doc["stories"] if all(a.startswith(prefix) for a in s["articles"])]
+    assert story["timeline"]
+    early = [(e["date"], e["text"][:60]) for e in story["timeline"] if e["date"][:10] < first_day]
+    assert early == []
+
+
 # ----------------------------------------------------------------- formats
 
 
