@@ -533,3 +533,30 @@ def test_a_stream_ingested_in_two_batches_finds_the_same_stories(shared_models: 
     doc = invoke(["-q", "brief", "--db", str(db), "--include-text"]).json
     assert schema_errors(doc) == [] and inexact_spans(doc) == []
     assert {frozenset(s["articles"]) for s in doc["stories"]} == events
+
+
+HOSTILE_ARTICLE = """Alerte <script>alert("titre")</script> sur le port de Sète
+
+Le port de Sète a été fermé mardi 9 avril 2024 après une fuite de gaz, selon la capitainerie. \
+« Fermez tout <img src=x onerror=alert(1)> et évacuez | vite », a déclaré le directeur du port, \
+Marc Delorme. Les dockers ont été évacués [voir ici](javascript:alert(2)) vers 10 heures.
+
+Le directeur du port, Marc Delorme, a indiqué que 40 dockers avaient été évacués. \
+Une enquête a été ouverte <iframe src=//evil.example></iframe> par le parquet de Montpellier.
+"""
+
+
+@pytest.mark.models
+def test_hostile_article_text_never_becomes_markup(shared_models: Models, tmp_path: Path) -> None:
+    article = tmp_path / "in" / "hostile.txt"
+    article.parent.mkdir()
+    article.write_text(HOSTILE_ARTICLE, "utf-8")
+    db = tmp_path / "hostile.db"
+    assert invoke(["-q", "ingest", str(article.parent), "--db", str(db)]).code == 0
+    page = invoke(["-q", "brief", "--db", str(db), "--format", "html"]).out
+    assert "Sète" in page
+    assert not re.search(r"<(script|img|iframe)\b", page, re.IGNORECASE)
+    markdown = invoke(["-q", "brief", "--db", str(db), "--format", "markdown"]).out
+    assert "Sète" in markdown
+    assert not re.search(r"(?<!\\)<(script|img|iframe)\b", markdown, re.IGNORECASE)
+    assert not re.search(r"(?<!\\)\]\(javascript", markdown)
