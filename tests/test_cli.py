@@ -305,6 +305,7 @@ BAD_IN_MIXED = [
     ("dispatches.jsonl", 2, r"JSON"),
     ("dispatches.jsonl", 4, r"text"),
     ("dispatches.csv", 3, r"text"),
+    ("notafeed.xml", None, r"feed|RSS|Atom"),
 ]
 
 
