@@ -131,13 +131,11 @@ def _similarity(items: list[_Item], models: Models) -> np.ndarray:
             owner.append(index)
     vectors = models.embedder.encode(chunks)
     cosine = vectors @ vectors.T
-    best = np.full((len(items), len(items)), -1.0, dtype=np.float32)
-    owners = np.asarray(owner)
-    for i in range(len(items)):
-        rows = cosine[owners == i]
-        for j in range(len(items)):
-            best[i, j] = rows[:, owners == j].max()
-    return best
+    # Chunks are grouped by quotation, so the best pair per two quotations is a
+    # maximum over contiguous blocks.
+    starts = np.flatnonzero(np.r_[True, np.diff(np.asarray(owner)) != 0])
+    per_item = np.maximum.reduceat(cosine, starts, axis=0)
+    return np.maximum.reduceat(per_item, starts, axis=1)
 
 
 def link_quotes(story: StoryInput, entities: EntityIndex, *, models: Models) -> list[Quote]:
