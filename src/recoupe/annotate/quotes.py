@@ -795,18 +795,24 @@ def _is_quotation(text: str, seg: _Segment, table: QuoteTable) -> bool:
 
 
 def _incise_groups(art: _Article, segments: list[_Segment]) -> list[list[_Segment]]:
-    """Join quotations separated only by a cue clause ("“A,” he said, “B.”")."""
+    """Join quotations separated only by a cue clause ("“A,” he said, “B.”").
+
+    The first part must be left open by a comma, inside its marks or right after
+    them: "“A.” She adds, “B?”" are two quotations.
+    """
     groups: list[list[_Segment]] = []
     for seg in segments:
         if groups:
             prev = groups[-1][-1]
             between = art.text[prev.after : seg.open]
             verbs = _verbs(art, prev.after, seg.open)
+            open_ended = art.text[prev.start : prev.end].endswith(",") or between.lstrip(_SPACES).startswith(",")
             if (
-                "\n" not in between
+                open_ended
+                and "\n" not in between
                 and len(between) < 80
                 and len(verbs) == 1
-                and art.table.incise_end.fullmatch(between.replace("\u00a0", " "))
+                and art.table.incise_end.fullmatch(art.table.honorific_re.sub("", between.replace("\u00a0", " ")))
                 and _cue_phrase(
                     art, verbs[0], prev.after, (prev.after, prev.after + verbs[0].start()), seg.open, cover=True
                 )
