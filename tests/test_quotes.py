@@ -59,45 +59,67 @@ def _check_spans(text: str, quotation: Quotation) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "names", "expected"),
+    ("language", "text", "names", "expected"),
     [
-        ("« Nous irons jusqu'au bout », a déclaré Anne Roy.", ["Anne Roy"], [("Nous irons jusqu'au bout", "Anne Roy")]),
         (
+            "fr",
+            "« Nous irons jusqu'au bout », a déclaré Anne Roy.",
+            ["Anne Roy"],
+            [("Nous irons jusqu'au bout", "Anne Roy")],
+        ),
+        (
+            "fr",
             "Anne Roy était à Brest. « Nous irons jusqu'au bout », a-t-elle ajouté.",
             ["Anne Roy"],
             [("Nous irons jusqu'au bout", "Anne Roy")],
         ),
         (
+            "fr",
             "Anne Roy était à Brest. « Nous irons, a-t-elle dit, jusqu'au bout. »",
             ["Anne Roy"],
             [("Nous irons, a-t-elle dit, jusqu'au bout.", "Anne Roy")],
         ),
         (
+            "fr",
             "Le ministre Luc Abel est venu. « Rien ne sera caché », a dit M. Abel.",
             ["Luc Abel", "Abel"],
             [("Rien ne sera caché", "Luc Abel")],
         ),
-        ("Selon Anne Roy, « le texte sera voté demain ».", ["Anne Roy"], [("le texte sera voté demain", "Anne Roy")]),
         (
+            "fr",
+            "Selon Anne Roy, « le texte sera voté demain ».",
+            ["Anne Roy"],
+            [("le texte sera voté demain", "Anne Roy")],
+        ),
+        (
+            "fr",
             "Anne Roy a répondu : « Le texte sera voté, “quoi qu'il arrive”, demain. »",
             ["Anne Roy"],
             [("Le texte sera voté, “quoi qu'il arrive”, demain.", "Anne Roy")],
         ),
-        ("« Le texte sera voté demain », affirme un député.", [], [("Le texte sera voté demain", None)]),
-        ("Il parle d'un « fiasco total » et de « mépris ».", [], []),
-        ("Le livre « La Nuit Des Temps Perdus » sort demain.", [], []),
-        ("La banque a subi un « incident de marché sans gravité » hier.", [], []),
-        ("“We will win this race,” said Senator Ann Fox.", [], [("We will win this race,", "Ann Fox")]),
+        ("fr", "« Le texte sera voté demain », affirme un député.", [], [("Le texte sera voté demain", None)]),
+        ("fr", "Il parle d'un « fiasco total » et de « mépris ».", [], []),
+        ("fr", "Le livre « La Nuit Des Temps Perdus » sort demain.", [], []),
+        ("fr", "La banque a subi un « incident de marché sans gravité » hier.", [], []),
+        ("en", "“We will win this race,” said Senator Ann Fox.", [], [("We will win this race,", "Ann Fox")]),
         (
+            "en",
             "Ann Fox spoke first. “We will win,” she said. “And we will win big.”",
             ["Ann Fox"],
             [("We will win,” she said. “And we will win big.", "Ann Fox")],
         ),
-        ("According to Ann Fox, the plan is “dead on arrival.”", ["Ann Fox"], [("dead on arrival.", "Ann Fox")]),
+        ("en", "According to Ann Fox, the plan is “dead on arrival.”", ["Ann Fox"], [("dead on arrival.", "Ann Fox")]),
+        (
+            "en",
+            "Ann Fox spoke. “We will win.” She added, “And we will win big.”",
+            ["Ann Fox"],
+            [("We will win.", "Ann Fox"), ("And we will win big.", "Ann Fox")],
+        ),
     ],
 )
-def test_quotations_and_speakers(text: str, names: list[str], expected: list[tuple[str, str | None]]) -> None:
-    language = "en" if re.search(r"\b(?:the|said|will)\b", text) else "fr"
+def test_quotations_and_speakers(
+    language: str, text: str, names: list[str], expected: list[tuple[str, str | None]]
+) -> None:
     found = _quotes(text, language, names)
     for quotation in found:
         _check_spans(text, quotation)
