@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from recoupe.annotate.entities import find_mentions, find_mentions_many
 from recoupe.annotate.sentences import split_sentences
 from recoupe.crosscheck.entities import EntityIndex, merge_entities, name_parts
+from recoupe.errors import DataUnavailable
+from recoupe.evaluate.entities import overlap_score, read_hipe, read_wikineural, score
 from recoupe.models import Models
 from recoupe.records import Annotations, Article, CopyGroups, EntityType, Mention, StoryInput
 from recoupe.settings import AnnotateSettings
@@ -410,3 +412,54 @@ def test_seed_story(models: Models) -> None:
     sister = index.entity_for_name("Kim Yo Jong")
     admiral = index.entity_for_name("Kim Myong Sik")
     assert len({kim.id, sister, admiral}) == 3
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def test_wikineural_reader_and_scores(tmp_path: Path) -> None:
+    conllu = tmp_path / "test.conllu"
+    conllu.write_text(
+        "0\tOn\tO\n1\tla\tO\n2\ttrouve\tO\n3\tau\tO\n4\tPakistan\tB-LOC\n\n"
+        "0\tJean\tB-PER\n1\tDupont\tI-PER\n2\tvit\tO\n3\tà\tO\n4\tLyon\tB-LOC\n",
+        "utf-8",
+    )
+    docs = read_wikineural(conllu)
+    assert [d.text for d in docs] == ["On la trouve au Pakistan", "Jean Dupont vit à Lyon"]
+    assert docs[1].spans == {(0, 11, "person"), (18, 22, "place")}
+    found: list[frozenset[tuple[int, int, EntityType]]] = [
+        frozenset({(16, 24, "place")}),
+        frozenset({(5, 11, "person"), (18, 22, "place")}),
+    ]
+    exact = score([d.spans for d in docs], found)
+    assert (exact.gold, exact.found, exact.matched_gold) == (3, 3, 2)
+    loose = overlap_score([d.spans for d in docs], found)
+    assert loose.precision == loose.recall == 1.0
+
+
+def test_hipe_reader(tmp_path: Path) -> None:
+    columns = "TOKEN NE-COARSE-LIT NE-COARSE-METO NE-FINE-LIT NE-FINE-METO NE-FINE-COMP NE-NESTED NEL-LIT NEL-METO MISC"
+    header = "\t".join(columns.split()) + "\n"
+    rows = [
+        ("M", "B-pers", "NoSpaceAfter"),
+        (".", "I-pers", "_"),
+        ("Hagenbeck", "I-pers", "_"),
+        ("à", "O", "_"),
+        ("Munich", "B-loc", "NoSpaceAfter"),
+        (".", "O", "EndOfSentence"),
+        ("le", "O", "_"),
+        ("3", "B-time", "_"),
+    ]
+    lines = [header, "# hipe2022:document_id = d1\n"]
+    lines += ["\t".join([token, tag, "O", "O", "O", "O", "O", "_", "_", misc]) + "\n" for token, tag, misc in rows]
+    (tmp_path / "x-dev-fr.tsv").write_text("".join(lines), "utf-8")
+    (doc,) = read_hipe(tmp_path)
+    assert doc.text == "M. Hagenbeck à Munich. le 3"
+    assert doc.spans == {(0, 12, "person"), (15, 21, "place")}
+
+
+def test_missing_data_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(DataUnavailable):
+        read_wikineural(tmp_path / "nothing.conllu")
+    with pytest.raises(DataUnavailable):
+        read_hipe(tmp_path)

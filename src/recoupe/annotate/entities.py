@@ -51,7 +51,6 @@ class EntityTables:
     """The entity tables of one language, ready for matching."""
 
     honorifics: frozenset[str]
-    roles: frozenset[str]
     function_words: frozenset[str]
     particles: frozenset[str]
     heads: frozenset[str]
@@ -71,7 +70,7 @@ class EntityTables:
         return token in self.stop or token in self.generic or token.lower() in self.function_words
 
     def gender(self, title: str | None) -> str | None:
-        """ "f" or "m" when the title tells it ("Mme", "sœur", "président russe")."""
+        """The gender a title tells ("f" for "Mme" or "sœur", "m" for "président russe"), if any."""
         if not title:
             return None
         words = title.lower().replace(".", "").split()
@@ -113,7 +112,6 @@ def tables(language: str) -> EntityTables:
     before = rf"(?:{title}){modifier_part},?\s+"
     return EntityTables(
         honorifics=frozenset(honorific_words),
-        roles=frozenset(r.lower() for r in roles),
         function_words=frozenset(w.lower() for w in data.get("function_words", ())),
         particles=frozenset(data.get("name_particles", ())),
         heads=frozenset(data.get("name_heads", ())),

@@ -157,6 +157,11 @@ def overlap_score(gold: Iterable[frozenset[Span]], found: Iterable[frozenset[Spa
     return Scores(g_total, f_total, matched_found, matched_gold)
 
 
+def _untyped(spans: list[frozenset[Span]]) -> list[frozenset[Span]]:
+    """The spans with one type for all, to score the boundaries alone."""
+    return [frozenset((s, e, "other") for s, e, _ in doc) for doc in spans]
+
+
 def _overlap(a: Span, b: Span) -> bool:
     return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
 
@@ -208,12 +213,14 @@ def evaluate(data_root: Path, *, settings: Settings, models: Models) -> Report:
             kinds: list[str | None] = [*_TYPES, None] if method == "recoupe" else [None]
             for kind in kinds:
                 report.rows.append(_row(set_name, method, kind or "all", score(gold, found, kind=kind)))
+            untyped = score(_untyped(gold), _untyped(found))
+            report.rows.append(_row(set_name, method, "all (untyped)", untyped))
             overlap = _row(set_name, method, "all (overlap)", overlap_score(gold, found))
             overlap["seconds"] = round(seconds, 1)
             report.rows.append(overlap)
     report.notes.append(
         "HIPE person spans include titles and appositions that recoupe keeps out of names; "
-        "the overlap rows count a same-type overlap as a match."
+        "the overlap rows count a same-type overlap as a match, the untyped rows ignore types."
     )
     return report
 
