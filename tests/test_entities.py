@@ -171,6 +171,8 @@ def test_different_things_stay_apart(fixture: str, first: str, second: str) -> N
         ("merge_places.json", "Sergei Lavrov", None, "SL"),
         ("merge_places.json", "Alexander Lawrow", None, "AL"),
         ("merge_places.json", "Vladimir Lavrov", None, None),
+        ("merge_places.json", "le porte-parole de l'Organisation du traité de l'Atlantique nord", None, None),
+        ("merge_places.json", "OTAN", None, "NATO"),
     ],
 )
 def test_entity_for_name(fixture: str, name: str, article: str | None, label: str | None) -> None:

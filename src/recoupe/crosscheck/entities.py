@@ -143,13 +143,24 @@ class EntityIndex:
     _bare: dict[_BareKey, str] = field(repr=False)
     _languages: tuple[str, ...] = field(repr=False)
     _names: dict[str, str] = field(repr=False)
+    _types: dict[str, EntityType] = field(repr=False)
 
     def entity_for_mention(self, article_id: str, mention: Mention) -> str | None:
         return self._by_mention.get((article_id, mention.start, mention.end))
 
     def entity_for_name(self, name: str, *, article_id: str | None = None) -> str | None:
-        """The entity a surface name ("M. Kim", "le président Poutine") stands for, if any."""
+        """The entity a surface name ("M. Kim", "le président Poutine") stands for, if any.
+
+        A name with a title stands for a person: "le porte-parole du Kremlin"
+        is not the Kremlin.
+        """
         title, bare_name = _strip_titles(name, self._languages)
+        found = self._resolve(title, bare_name, article_id)
+        if found is not None and title is not None and self._types[found] != "person":
+            return None
+        return found
+
+    def _resolve(self, title: str | None, bare_name: str, article_id: str | None) -> str | None:
         parts = name_parts(bare_name)
         if not parts:
             return None
@@ -463,7 +474,15 @@ def _build(
                 by_key.setdefault(item.key, entity_id)
     bare_ids = {scope: id_of_root[union.find(node)] for scope, node in bare.items() if union.find(node) in id_of_root}
     languages = tuple(sorted({a.language for a in story.articles}))
-    return EntityIndex(entities, by_mention, by_key, bare_ids, languages, {e.id: e.name for e in entities})
+    return EntityIndex(
+        entities,
+        by_mention,
+        by_key,
+        bare_ids,
+        languages,
+        {e.id: e.name for e in entities},
+        {e.id: e.type for e in entities},
+    )
 
 
 def _canonical(surfaces: Counter[str], first_seen: dict[str, tuple[int, int]]) -> str:
