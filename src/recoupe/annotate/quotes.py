@@ -361,10 +361,9 @@ class _Article:
             return False
         if fold(words[-1]).rstrip("'") in self.table.oblique:
             return True
-        while len(words) > 1 and self.table.det_re.fullmatch(words[-1] + ("" if words[-1][-1] in "'’" else " ")):
-            words.pop()
-            if fold(words[-1]).rstrip("'") in self.table.oblique:
-                return True
+        if self.table.det_re.fullmatch(words[-1] + ("" if words[-1][-1] in "'’" else " ")):
+            # "the Middle East", "la Corée du Nord": a name after an article is no person.
+            return True
         # "l'agence de presse russe Ria": a name in apposition to a noun that is no role.
         tail = " ".join(re.split(r"[,;:()«»“”\"\n]", before)[-1].split()[-6:])
         for det in self.table.det_re.finditer(tail):
