@@ -359,6 +359,15 @@ def test_latin1_file_is_decoded(mixed_run: Outcome) -> None:
 
 
 @pytest.mark.models
+def test_a_publication_stamp_becomes_the_date_and_leaves_the_text(mixed_run: Outcome) -> None:
+    (article,) = [a for a in mixed_run.json["articles"] if _from(a, "good.txt")]
+    assert article["published"] == "2024-11-16T08:15"
+    assert "Publié le" not in article["clean_text"]
+    assert any("16/11/2024" in removed for removed in article["removed"])
+    assert article["title"] == "Crue du Gardon : une centaine d'habitants évacués à Anduze"
+
+
+@pytest.mark.models
 def test_html_page_keeps_the_article_and_drops_the_page(mixed_run: Outcome) -> None:
     (article,) = [a for a in mixed_run.json["articles"] if _from(a, "page.html")]
     assert "Escherichia coli" in article["clean_text"]
