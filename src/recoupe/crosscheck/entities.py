@@ -85,8 +85,9 @@ def _phonetic(part: str, rules: _Rules) -> str:
 def name_parts(name: str) -> tuple[str, ...]:
     """The normalised parts of a name: folded, exonyms mapped, transliteration keyed."""
     rules = _rules()
-    folded = " ".join(fold(name).replace(".", " ").split())
-    folded = rules.exonyms.get(folded, folded)
+    folded = " ".join(fold(name).split())
+    folded = rules.exonyms.get(folded) or rules.exonyms.get(folded.replace(".", " ").strip(), folded)
+    folded = " ".join(folded.replace(".", " ").split())
     parts: list[str] = []
     for raw in _SPLIT.split(folded):
         if not raw:
