@@ -51,11 +51,12 @@ def story_title(story: StoryInput, alignment: Alignment) -> str:
     if not story.articles:
         return ""
     central = story.articles[0]
-    if alignment.statements:
-        centroid = alignment.embeddings.mean(axis=0)
+    embedded = set(np.flatnonzero(np.abs(alignment.embeddings).sum(axis=1) > 0).tolist())
+    if embedded:
+        centroid = alignment.embeddings[sorted(embedded)].mean(axis=0)
         best = -np.inf
         for article in story.articles:
-            rows = [s.index for s in alignment.statements if s.article == article.id]
+            rows = [s.index for s in alignment.statements if s.article == article.id and s.index in embedded]
             if not rows:
                 continue
             score = float(alignment.embeddings[rows].mean(axis=0) @ centroid)

@@ -62,7 +62,7 @@ class Alignment:
 
     statements: list[Statement]
     similarity: np.ndarray
-    embeddings: np.ndarray
+    embeddings: np.ndarray  # zero rows for statements that could align with nothing (not embedded)
     groups: list[StatementGroup]
     sources: dict[str, int]
     article_order: dict[str, int]
@@ -259,23 +259,32 @@ def align_statements(story: StoryInput, *, models: Models, settings: CrossCheckS
     sources = independent_sources(story)
     order = {a.id: i for i, a in enumerate(story.articles)}
     n = len(statements)
-    embeddings = _embed(models, [s.text for s in statements])
     if n == 0:
-        return Alignment(statements, np.zeros((0, 0), np.float32), embeddings, [], sources, order,
-                         settings.align_threshold)
+        return Alignment(statements, np.zeros((0, 0), np.float32), np.zeros((0, 512), np.float32), [], sources,
+                         order, settings.align_threshold)
     article_ids = np.array([order[s.article] for s in statements])
     same_article = article_ids[:, None] == article_ids[None, :]
+    surface = (
+        (1.0 - settings.semantic_weight) * _lexical_similarity(statements)
+        + settings.anchor_bonus * _anchor_bonus(statements)
+        + settings.phrase_bonus * _shared_phrases(story, statements)
+    )
+    surface[same_article] = 0.0
+    # Blocking: the embedding adds at most semantic_weight, so a statement whose words,
+    # values and phrases bring it nowhere near the threshold with any other article can
+    # never align; it is not embedded at all (the embedding is most of the cost).
+    needed = (surface >= settings.align_threshold - settings.semantic_weight).any(axis=1)
+    embeddings = np.zeros((n, 512), dtype=np.float32)
+    rows = np.flatnonzero(needed)
+    if len(rows):
+        embeddings[rows] = _embed(models, [statements[i].text for i in rows])
     semantic = embeddings @ embeddings.T
     # Everything in one story is about one topic, so raw embedding similarity runs high
     # between any two of its sentences; measure it above the story's own baseline.
-    baseline = float(semantic[~same_article].mean()) if (~same_article).any() else 0.0
+    compared = ~same_article & needed[:, None] & needed[None, :]
+    baseline = float(semantic[compared].mean()) if compared.any() else 0.0
     semantic = np.clip((semantic - baseline) / max(1.0 - baseline, 1e-6), 0.0, 1.0)
-    similarity = (
-        settings.semantic_weight * semantic
-        + (1.0 - settings.semantic_weight) * _lexical_similarity(statements)
-        + settings.anchor_bonus * _anchor_bonus(statements)
-        + settings.phrase_bonus * _shared_phrases(story, statements)
-    ).astype(np.float32)
+    similarity = (settings.semantic_weight * semantic + surface).astype(np.float32)
     similarity[same_article] = 0.0
     groups = _pivot_groups(statements, similarity, settings)
     return Alignment(statements, similarity, embeddings, groups, sources, order, settings.align_threshold)

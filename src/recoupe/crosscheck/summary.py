@@ -64,6 +64,7 @@ def summarise(
     weights = _concept_weights(candidates, titles, settings)
     chosen = _select(candidates, weights, alignment, words, settings)
     chosen.sort(key=lambda c: (c.statement.position, alignment.article_order[c.statement.article]))
+    chosen = _chronological(chosen)
     return [
         SummarySentence(c.statement.text, _evidence(c.statement, alignment)) for c in chosen
     ]
@@ -127,6 +128,25 @@ def _select(
         covered |= best.concepts
         remaining.remove(best)
     return chosen
+
+
+def _chronological(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Reading order, with the sentences that state a full date or a year put in date order among themselves.
+
+    Undated sentences keep their place (leads first); dated ones swap slots so the
+    summary does not tell 2019 after 2023.
+    """
+    def moment(candidate: _Candidate) -> float | None:
+        values = [q.value * (1 if q.kind == "date" else 10000) for q in candidate.statement.quantities
+                  if (q.kind == "date" and q.value >= 10000) or q.kind == "year"]
+        return min(values) if values else None
+
+    slots = [i for i, c in enumerate(chosen) if moment(c) is not None]
+    dated = sorted((chosen[i] for i in slots), key=lambda c: moment(c) or 0.0)
+    ordered = list(chosen)
+    for slot, candidate in zip(slots, dated, strict=True):
+        ordered[slot] = candidate
+    return ordered
 
 
 def _evidence(statement: Statement, alignment: Alignment) -> list[Evidence]:
