@@ -78,6 +78,7 @@ class QuoteTable:
     incise_end: re.Pattern[str]
     manner_re: re.Pattern[str]
     conjunctions: frozenset[str]
+    relative_re: re.Pattern[str]
     gendered: dict[str, str]
     determiner_gender: dict[str, str]
     pronoun_gender: dict[str, str]
@@ -123,6 +124,7 @@ def quote_table(language: str) -> QuoteTable | None:
         aux_words=frozenset(fold(w) for w in data["auxiliaries"] if " " not in w),
         gerunds=frozenset(fold(w) for w in data["gerunds"]),
         conjunctions=frozenset(fold(w) for w in data["conjunctions"]),
+        relative_re=re.compile(rf",\s*(?:{_alt(data['relatives'])})$", flags),
         gendered={fold(w): g for g, words in data["gendered"].items() for w in words},
         determiner_gender={fold(w): g for g, words in data["determiner_gender"].items() for w in words},
         pronoun_gender={fold(p): g for g, words in data["pronoun_gender"].items() for p in words},
@@ -212,7 +214,7 @@ def _segments(text: str, table: QuoteTable) -> list[_Segment]:
 
 def _opens(text: str, i: int) -> bool:
     """A mark that both opens and closes opens after a space or an opening sign."""
-    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-/:" + _SPACES
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-/:'’" + _SPACES
 
 
 # ---------------------------------------------------------------- noun phrases
@@ -629,6 +631,10 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     if not left:
         return None
     end = lo + len(left)
+    relative = table.relative_re.search(left)
+    if relative:
+        # "la Société générale, qui indique ...": the relative stands for the phrase before it.
+        return _phrase_before(art, lo, lo + relative.start())
     pronoun = table.pronoun_end_re.search(left)
     if pronoun:
         return _Phrase(lo + pronoun.start("p"), end, "pronoun")
@@ -757,6 +763,12 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         phrase = _phrase_after(art, lo + clause, lo + len(before))
         if phrase is not None and phrase.kind == "pronoun":
             return _Attribution(None, phrase)
+    # A cue whose speaker cannot be read still makes the words a quotation, said
+    # by whoever the sentence is about.
+    verbs = _verbs(art, lo, seg.open)
+    if verbs:
+        at = lo + verbs[-1].start()
+        return _Attribution((at, lo + verbs[-1].end()), _Phrase(at, at, "zero"))
     return _Attribution(None, None)
 
 
