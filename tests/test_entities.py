@@ -218,6 +218,7 @@ def test_entities_are_ranked_and_complete() -> None:
         ("Pékin", "Beijing", True),
         ("Moscou", "Moskau", True),
         ("États-Unis", "United States", True),
+        ("U.S.", "United States", True),
         ("Slovénie", "Slovaquie", False),
         ("Jean-Marie Le Pen", "Marine Le Pen", False),
     ],
