@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 
 from ..models import Models
-from ..records import StoryBrief, StoryInput
+from ..records import Article, StoryBrief, StoryInput
 from ..settings import Settings
 from .claims import Alignment, align_statements, article_sentences, find_claims, select_claim_groups
 from .conflicts import find_conflicts
@@ -47,26 +47,32 @@ def cross_check(
 
 
 def story_title(story: StoryInput, alignment: Alignment) -> str:
-    """The title of the most central article (closest to the story's mean statement), else its first sentence."""
+    """The title of the most central article that has one, else the first sentence of the most central.
+
+    Centrality is the closeness of an article's mean statement embedding to the story's.
+    """
     if not story.articles:
         return ""
-    central = story.articles[0]
-    embedded = set(np.flatnonzero(np.abs(alignment.embeddings).sum(axis=1) > 0).tolist())
-    if embedded:
-        centroid = alignment.embeddings[sorted(embedded)].mean(axis=0)
-        best = -np.inf
-        for article in story.articles:
-            rows = [s.index for s in alignment.statements if s.article == article.id and s.index in embedded]
-            if not rows:
-                continue
-            score = float(alignment.embeddings[rows].mean(axis=0) @ centroid)
-            if score > best:
-                central, best = article, score
-    if central.title:
-        return central.title
+    ranked = _by_centrality(story, alignment)
+    titled = [a for a in ranked if a.title]
+    if titled:
+        return str(titled[0].title)
+    central = ranked[0]
     sentences = article_sentences(StoryInput(story.id, [central], story.annotations, story.copies))
     first = sentences[central.id]
     return first[0].text if first else central.clean_text[:120]
+
+
+def _by_centrality(story: StoryInput, alignment: Alignment) -> list[Article]:
+    embedded = set(np.flatnonzero(np.abs(alignment.embeddings).sum(axis=1) > 0).tolist())
+    if not embedded:
+        return list(story.articles)
+    centroid = alignment.embeddings[sorted(embedded)].mean(axis=0)
+    score: dict[str, float] = {}
+    for article in story.articles:
+        rows = [s.index for s in alignment.statements if s.article == article.id and s.index in embedded]
+        score[article.id] = float(alignment.embeddings[rows].mean(axis=0) @ centroid) if rows else -np.inf
+    return sorted(story.articles, key=lambda a: -score[a.id])
 
 
 __all__ = ["cross_check", "story_title"]

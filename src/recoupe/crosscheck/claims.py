@@ -273,7 +273,7 @@ def align_statements(story: StoryInput, *, models: Models, settings: CrossCheckS
     # Blocking: the embedding adds at most semantic_weight, so a statement whose words,
     # values and phrases bring it nowhere near the threshold with any other article can
     # never align; it is not embedded at all (the embedding is most of the cost).
-    needed = (surface >= settings.align_threshold - settings.semantic_weight).any(axis=1)
+    needed: np.ndarray = np.asarray((surface >= settings.align_threshold - settings.semantic_weight).any(axis=1))
     embeddings = np.zeros((n, 512), dtype=np.float32)
     rows = np.flatnonzero(needed)
     if len(rows):

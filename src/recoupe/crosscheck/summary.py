@@ -11,6 +11,7 @@ sentences are put back in reading order and each cites the statements it was ali
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..records import Evidence, StoryInput, SummarySentence
@@ -21,6 +22,12 @@ from .numbers import fold, lexicon
 _WORD = re.compile(r"[^\W_]+")
 # Text between quotation marks of any common style; reported speech rarely makes a good summary line.
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]")
+
+
+def _complete(text: str) -> bool:
+    """A whole sentence ends with a stop or a closing mark; a heading or a cut line does not."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] not in ",;:" and unicodedata.category(stripped[-1]) in ("Po", "Pf", "Pe")
 
 
 def _quoted_share(text: str) -> float:
@@ -58,7 +65,7 @@ def summarise(
     candidates = [
         _Candidate(s, sentence_concepts(s.text, languages[s.article]))
         for s in alignment.statements
-        if settings.summary_min_words <= s.words <= settings.summary_max_words
+        if settings.summary_min_words <= s.words <= settings.summary_max_words and _complete(s.text)
     ]
     titles = [sentence_concepts(a.title, a.language) for a in story.articles if a.title]
     weights = _concept_weights(candidates, titles, settings)
