@@ -87,3 +87,24 @@ def test_cross_check_brief(settings: Settings, models: Models) -> None:
     spans += [e for s in brief.summary for e in s.evidence]
     spans += [e for t in brief.timeline for e in t.evidence]
     assert all(texts[e.article][e.start : e.end] == e.text for e in spans)
+
+
+@pytest.mark.models
+def test_title_falls_back_to_a_first_sentence(settings: Settings, models: Models) -> None:
+    story = load_story()
+    for article in story.articles:
+        article.title = None
+    brief = cross_check(story, settings=settings, models=models)
+    firsts = {a.clean_text.split(". ")[0] + "." for a in story.articles}
+    assert brief.title in firsts
+
+
+@pytest.mark.models
+def test_summary_skips_headings(settings: Settings, models: Models) -> None:
+    heading = "Cent vingt pompiers mobilisés à Villeneuve-sur-Lot contre les flammes de Novachim"
+    extra = {**fixture_data()["articles"][1], "id": "e-heading", "outlet": "Titres",
+             "text": heading + "\n\n" + fixture_data()["articles"][1]["text"]}
+    story = load_story(extra=[extra])
+    alignment = align_statements(story, models=models, settings=settings.crosscheck)
+    summary = summarise(story, alignment, words=100, settings=settings.crosscheck)
+    assert heading not in {s.text for s in summary}
