@@ -296,6 +296,8 @@ GOOD_IN_MIXED = [
     ("feed.rss", 2),
     ("dispatches.jsonl", 2),
     ("dispatches.csv", 1),
+    ("array.json", 1),
+    ("good_copy.txt", 1),
 ]
 
 BAD_IN_MIXED = [
@@ -306,11 +308,13 @@ BAD_IN_MIXED = [
     ("dispatches.jsonl", 4, r"text"),
     ("dispatches.csv", 3, r"text"),
     ("notafeed.xml", None, r"feed|RSS|Atom"),
+    ("array.json", None, r"item 2.*object"),
 ]
 
 
 def _from(item: dict[str, Any], name: str) -> bool:
-    return Path(item["input"].split(":")[0]).name == name or item["input"].split(":")[0].endswith("/" + name)
+    """Whether an article or error came from the file ``name`` (inputs of JSON lines end in :N, items in #N)."""
+    return Path(re.sub(r"[:#]\d+$", "", item["input"])).name == name
 
 
 @pytest.mark.models
@@ -356,6 +360,15 @@ def test_latin1_file_is_decoded(mixed_run: Outcome) -> None:
     (article,) = [a for a in mixed_run.json["articles"] if _from(a, "latin1.txt")]
     assert "Sélestat" in article["clean_text"] and "réagi" in article["clean_text"]
     assert "Ã" not in article["clean_text"] and "\ufffd" not in article["clean_text"]
+
+
+@pytest.mark.models
+def test_the_same_content_twice_is_listed_as_a_copy(mixed_run: Outcome) -> None:
+    articles = mixed_run.json["articles"]
+    (original,) = [a for a in articles if _from(a, "good.txt")]
+    (copy,) = [a for a in articles if _from(a, "good_copy.txt")]
+    assert copy["duplicate_of"] == original["id"] and original["duplicate_of"] is None
+    assert copy["story"] == original["story"]
 
 
 @pytest.mark.models
