@@ -98,10 +98,17 @@ def _check_spans(text: str, quotation: Quotation) -> None:
             [("Le texte sera voté, “quoi qu'il arrive”, demain.", "Anne Roy")],
         ),
         ("fr", "« Le texte sera voté demain », affirme un député.", [], [("Le texte sera voté demain", None)]),
+        (
+            "fr",
+            "Le gouvernement a déclaré : « Rien ne change pour nous ».",
+            [],
+            [("Rien ne change pour nous", "gouvernement")],
+        ),
         ("fr", "Il parle d'un « fiasco total » et de « mépris ».", [], []),
         ("fr", "Le livre « La Nuit Des Temps Perdus » sort demain.", [], []),
         ("fr", "La banque a subi un « incident de marché sans gravité » hier.", [], []),
         ("en", "“We will win this race,” said Senator Ann Fox.", [], [("We will win this race,", "Ann Fox")]),
+        ("en", "Ann Fox bluntly called it “a total waste of money.”", [], [("a total waste of money.", "Ann Fox")]),
         (
             "en",
             "Ann Fox spoke first. “We will win,” she said. “And we will win big.”",

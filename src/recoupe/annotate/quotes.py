@@ -625,6 +625,15 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
         # A contracted auxiliary right before the cue ("He’s claiming").
         left = re.sub(r"(?<=\w)['’](?:s|re|ve|d|ll)$", "", left)
         tail = table.tail_re.search(left)
+        # A manner adverb, not a noun in -ment/-ly after its article ("le gouvernement").
+        manner = re.search(r"(\S+)\s(\w+)$", left)
+        if (
+            manner
+            and table.manner_re.fullmatch(manner.group(2) + " ")
+            and not table.det_re.fullmatch(manner.group(1) + " ")
+        ):
+            left = left[: manner.start(2)]
+            continue
         if not tail or not tail.group().strip(" ,"):
             break
         left = left[: tail.start()]
