@@ -398,19 +398,27 @@ class _Article:
         self, pos: int, *, any_person: bool = False, gender: str | None = None
     ) -> tuple[str | None, int | None, int | None, str | None]:
         """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier speaker or
-        subject whose gender, when the article shows it, agrees with the pronoun."""
+        subject (a speaker wins within its sentence) whose gender, when the article shows
+        it, agrees with the pronoun."""
         best: tuple[int, tuple[str | None, int | None, int | None, str | None]] | None = None
         for at, speaker, s_start, s_end, role in [*self.history, *self.cue_subjects]:
             if at < pos and speaker is not None and (best is None or at > best[0]) and self.agrees(speaker, gender):
                 best = (at, (speaker, s_start, s_end, role))
+        spoke = best[0] if best else -1
         for person in self.persons:
             if person.start >= pos:
                 break
-            if (any_person or not self.oblique(person.start)) and (best is None or person.start > best[0]):
+            later = best is None or (person.start > best[0] and self._later_sentence(person.start, spoke))
+            if (any_person or not self.oblique(person.start)) and later:
                 candidate = self.expand(person.surface, person.start, person.end)
                 if self.agrees(candidate[0], gender):
                     best = (person.start, (*candidate, None))
         return best[1] if best else (None, None, None, None)
+
+    def _later_sentence(self, pos: int, than: int) -> bool:
+        """A person named after a speaker takes over only from a later sentence on: the
+        speaker of a quotation stays the topic of the sentence that reports it."""
+        return than < 0 or self.sentence(pos)[0] > self.sentence(than)[0]
 
     def agrees(self, name: str, gender: str | None) -> bool:
         known = self.gender(name)
