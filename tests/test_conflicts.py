@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from recoupe.annotate import annotate_many
 from recoupe.crosscheck.claims import align_statements, find_claims, select_claim_groups
 from recoupe.crosscheck.conflicts import find_conflicts
+from recoupe.crosscheck.entities import merge_entities
 from recoupe.models import Models
 from recoupe.records import Annotations, Article, CopyGroups, Quotation, StoryInput
 from recoupe.settings import Settings
@@ -104,5 +106,41 @@ def test_quote_conflicts(settings: Settings, models: Models, speaker: str, quote
     _, conflicts = _check(story, settings, models)
     found = [c.about.split(":")[0] for c in conflicts if c.about.startswith(("who said", "wording"))]
     assert found == ([about] if about else [])
+    texts = {a.id: a.clean_text for a in story.articles}
+    assert all(texts[e.article][e.start : e.end] == e.text for c in conflicts for p in c.positions for e in p.evidence)
+
+
+def _annotated_check(story: StoryInput, settings: Settings, models: Models):
+    story.annotations = {a.article_id: a for a in annotate_many(story.articles, settings=settings, models=models)}
+    options = settings.crosscheck
+    alignment = align_statements(story, models=models, settings=options)
+    select_claim_groups(alignment, options)
+    claims = find_claims(story, models=models, settings=options, alignment=alignment)
+    return find_conflicts(story, alignment, claims, settings=options, entities=merge_entities(story))
+
+
+@pytest.mark.models
+@pytest.mark.parametrize(
+    ("original", "changed", "values"),
+    [
+        ("La préfète Claire Dumas", "La préfète Hélène Vidal", {"Claire Dumas", "Hélène Vidal"}),
+        ("l'hôpital d'Agen", "l'hôpital de Cahors", {"Agen", "Cahors"}),
+        (None, None, set()),
+    ],
+)
+def test_changed_name_in_a_copy(
+    settings: Settings, models: Models, original: str | None, changed: str | None, values: set[str]
+) -> None:
+    source = fixture_data()["articles"][0]
+    text = source["text"].replace(original, changed) if original and changed else source["text"]
+    story = load_story(extra=[{**source, "id": "copy", "outlet": "Copie", "text": text}],
+                       dispatch={"copy": "a-courrier"})
+    story.articles = [a for a in story.articles if a.id != "d-reprise"]
+    conflicts = _annotated_check(story, settings, models)
+    names = [c for c in conflicts if c.about.startswith(("place", "person"))]
+    if values:
+        assert any({p.value for p in c.positions} == values for c in names), conflicts
+    else:
+        assert names == []
     texts = {a.id: a.clean_text for a in story.articles}
     assert all(texts[e.article][e.start : e.end] == e.text for c in conflicts for p in c.positions for e in p.evidence)

@@ -29,8 +29,8 @@ def cross_check(
     alignment = align_statements(story, models=models, settings=options)
     select_claim_groups(alignment, options)
     claims = find_claims(story, models=models, settings=options, alignment=alignment)
-    conflicts = find_conflicts(story, alignment, claims, settings=options)
     index = merge_entities(story)
+    conflicts = find_conflicts(story, alignment, claims, settings=options, entities=index)
     languages = Counter(a.language for a in story.articles)
     return StoryBrief(
         id=story.id,

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..records import Claim, Conflict, Evidence, Position, Quotation, StoryInput
+from ..records import Claim, Conflict, Evidence, Mention, Position, Quotation, StoryInput
 from ..settings import CrossCheckSettings
-from .claims import Alignment, Statement
+from .claims import Alignment, Statement, content_terms
+from .entities import EntityIndex
 from .numbers import Quantity, disagree, find_quantities, fold
 
 # Renderings of one quotation share most of their words in order (a partial quote is
@@ -58,9 +59,16 @@ def find_conflicts(
     claims: list[Claim],
     *,
     settings: CrossCheckSettings,
+    entities: EntityIndex | None = None,
 ) -> list[Conflict]:
-    """Disagreements between sources; the claims whose evidence they touch get status "disputed"."""
+    """Disagreements between sources; the claims whose evidence they touch get status "disputed".
+
+    With the story's ``entities``, two statements that say the same thing but for one
+    place or one person (a rewrite that changed a name) are a conflict too.
+    """
     found = _statement_conflicts(alignment, settings) + _quotation_conflicts(story)
+    if entities is not None:
+        found += _name_conflicts(story, alignment, entities, settings)
     conflicts = [
         Conflict(id=f"{story.id}-x{n}", about=about, positions=positions)
         for n, (about, positions) in enumerate(found, start=1)
@@ -108,6 +116,58 @@ def _statement_conflicts(
         if len(positions) >= 2:
             out.append((f"{_describe(kind)}: {statements[min(members)].text}", positions))
     return out
+
+
+# Two statements differ "only by a name" when the rest of their content words overlap this much.
+_SAME_REST = 0.8
+
+
+def _name_conflicts(
+    story: StoryInput, alignment: Alignment, entities: EntityIndex, settings: CrossCheckSettings
+) -> list[tuple[str, list[Position]]]:
+    """Statements alike in everything but a place or a person: each name is a position."""
+    statements = alignment.statements
+    if not statements:
+        return []
+    language = {a.id: a.language for a in story.articles}
+    texts = {a.id: a.clean_text for a in story.articles}
+    names: dict[int, dict[str, dict[str, Mention]]] = {}
+    for statement in statements:
+        annotations = story.annotations.get(statement.article)
+        found: dict[str, dict[str, Mention]] = {}
+        for mention in annotations.mentions if annotations else []:
+            if mention.type in ("place", "person") and statement.start <= mention.start < statement.end:
+                entity = entities.entity_for_mention(statement.article, mention) or fold(mention.text)
+                found.setdefault(mention.type, {})[entity] = mention
+        names[statement.index] = found
+    out = []
+    rows, columns = np.nonzero(np.triu(alignment.similarity >= settings.conflict_threshold, k=1))
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        a, b = statements[i], statements[j]
+        for kind in set(names[i]) & set(names[j]):
+            left, right = names[i][kind], names[j][kind]
+            if set(left) & set(right) or len(left) != 1 or len(right) != 1:
+                continue
+            (mention_a,), (mention_b,) = left.values(), right.values()
+            rest_a = _without(a, mention_a, language[a.article])
+            rest_b = _without(b, mention_b, language[b.article])
+            overlap = len(rest_a & rest_b) / max(len(rest_a | rest_b), 1)
+            if overlap < _SAME_REST:
+                continue
+            out.append((
+                f"{kind}: {a.text}",
+                [Position(mention_a.text, [Evidence(a.article, mention_a.start, mention_a.end,
+                                                    texts[a.article][mention_a.start : mention_a.end])]),
+                 Position(mention_b.text, [Evidence(b.article, mention_b.start, mention_b.end,
+                                                    texts[b.article][mention_b.start : mention_b.end])])],
+            ))
+    return out
+
+
+def _without(statement: Statement, mention: Mention, language: str) -> frozenset[str]:
+    """Content words of the statement, the mention taken out."""
+    cut = mention.start - statement.start, mention.end - statement.start
+    return content_terms(statement.text[: cut[0]] + " " + statement.text[cut[1] :], language)
 
 
 def _values(statement: Statement, kind: str) -> list[Quantity]:
