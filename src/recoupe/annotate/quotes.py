@@ -87,6 +87,7 @@ class QuoteTable:
     anaphors: tuple[str, ...]
     work_nouns: frozenset[str]
     roles: tuple[tuple[str, str], ...]
+    former: frozenset[str]
     referring_groups: frozenset[str]
 
 
@@ -137,6 +138,7 @@ def quote_table(language: str) -> QuoteTable | None:
         anaphors=tuple(fold(a) for a in data["anaphors"]),
         work_nouns=frozenset(fold(w) for w in data["work_nouns"]),
         referring_groups=frozenset(data["referring_groups"]),
+        former=frozenset(fold(w) for w in data["former"]),
         roles=tuple(
             sorted(
                 ((fold(noun), group) for group, nouns in data["roles"].items() for noun in nouns),
@@ -263,28 +265,37 @@ def role_modifiers(phrase: str, noun: str) -> frozenset[str]:
 def rank_role_holders(role: str, holders: Sequence[RoleHolder], table: QuoteTable) -> list[RoleHolder]:
     """Holders that fit a role phrase, best first; empty when none fits for sure.
 
-    A holder fits when its role is of the same group and shares a modifier
-    ("chef de l'État russe" ~ "président russe"); with no modifier to compare, the
-    role fits only when one person holds roles of that group.
+    A holder fits when its role is of the same group, is as current as the phrase
+    ("l'ancien monarque" is no "président") and shares a modifier ("chef de l'État
+    russe" ~ "président russe"); with no modifier to compare, the role fits only
+    when one person holds roles of that group. Ties go to the same role noun, then
+    to the person most often given such a role.
     """
     found = role_group(role, table)
     if found is None:
         return []
     noun, group = found
-    same = [h for h in holders if h.group == group]
+    former = _is_former(role, table)
+    same = [h for h in holders if h.group == group and _is_former(h.role, table) == former]
     wanted = role_modifiers(role, noun)
     if not wanted:
         names = {fold(h.name) for h in same}
         return same[:1] if len(names) == 1 else []
+    popularity = Counter(fold(h.name) for h in same)
     scored = []
     for holder in same:
         holder_noun = role_group(holder.role, table)
         have = role_modifiers(holder.role, holder_noun[0] if holder_noun else "")
         score = len(wanted & have)
         if score:
-            scored.append((score, holder))
-    scored.sort(key=lambda item: -item[0])
+            same_noun = holder_noun is not None and holder_noun[0] == noun
+            scored.append(((score, same_noun, popularity[fold(holder.name)]), holder))
+    scored.sort(key=lambda item: item[0], reverse=True)
     return [holder for _, holder in scored]
+
+
+def _is_former(role: str, table: QuoteTable) -> bool:
+    return any(w in table.former for w in re.findall(r"[\w]+", fold(role)))
 
 
 def _function_words(table: QuoteTable) -> frozenset[str]:
