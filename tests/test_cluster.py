@@ -8,7 +8,9 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from recoupe.cluster import ArticleFeatures, StoryClusterer, article_features, embed_leads, fold, lead
 from recoupe.errors import ConfigError, DataUnavailable
@@ -288,7 +290,7 @@ def test_gate_fixture_stories(models: Models, settings: Settings) -> None:
 @pytest.mark.models
 @pytest.mark.gate
 def test_same_event_across_languages_and_same_kind_events_apart(models: Models, settings: Settings) -> None:
-    articles, gold = _gold_fixture()
+    articles, _ = _gold_fixture()
     batch, _ = _cluster(articles, models, settings)
     assert batch["quake-cl-fr-1"] == batch["quake-cl-en-1"]
     assert batch["footballer-fr-1"] == batch["footballer-en-1"]

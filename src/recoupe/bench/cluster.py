@@ -27,7 +27,7 @@ DEFAULT_SIZES = [10_000, 100_000]
 ARTICLES_PER_DAY = 1_000
 MEAN_STORY_SIZE = 6
 DIMENSION = 512
-VOCABULARY = 50_000
+VOCABULARY = 200_000
 SEED = 7
 
 
@@ -43,19 +43,22 @@ def generate(count: int, *, seed: int = SEED) -> list[ArticleFeatures]:
     centres = rng.standard_normal((stories, DIMENSION)).astype(np.float32)
     vectors = centres[story_of] + 0.8 * rng.standard_normal((count, DIMENSION)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    zipf = np.minimum(rng.zipf(1.3, size=(count, 30)), VOCABULARY)
-    own = rng.integers(0, VOCABULARY, size=(stories, 12))
+    words = np.minimum(rng.zipf(1.3, size=(count, 30)), VOCABULARY)
+    # Recurring names (countries, leaders, clubs) follow a Zipf law too; the
+    # rest of a story's names and words are its own.
+    recurring = np.minimum(rng.zipf(1.5, size=(stories, 3)), VOCABULARY)
     pick = rng.integers(0, 12, size=(count, 10))
     out = []
     for i in range(count):
         s = int(story_of[i])
         terms: dict[str, float] = {}
-        for t in zipf[i]:
+        for t in words[i]:
             terms[f"w{t}"] = terms.get(f"w{t}", 0.0) + 1.0
-        for t in own[s][pick[i]]:
-            terms[f"s{t}"] = terms.get(f"s{t}", 0.0) + 2.0
-        entities = {f"e{own[s][j]}": 1.0 for j in pick[i][:4]}
-        numbers = {str(1000 + own[s][0] % 9000): 1.0}
+        for j in pick[i]:
+            terms[f"s{s}.{j}"] = terms.get(f"s{s}.{j}", 0.0) + 2.0
+        entities = {f"e{s}.{j}": 1.0 for j in pick[i][:3]}
+        entities.update({f"r{r}": 1.0 for r in recurring[s][: 1 + i % 3]})
+        numbers = {str(1000 + (s * 7919) % 9000): 1.0}
         out.append(
             ArticleFeatures(
                 article_id=f"a{i}",

@@ -106,13 +106,13 @@ class StoryClusterer:
         weighted = self._weigh(features)
         single = _Story(id="")
         _add_member(single, weighted)
-        candidates = self._candidates(weighted)
-        best, score = self._best(single, candidates)
-        if best is None or score < self.settings.threshold:
-            best = self._open(features.article_id)
-        story = self._stories[best]
+        close = self._close(single, self._candidates(weighted))
+        story = self._stories[close[0][1] if close else self._open(features.article_id)]
         self._absorb(story, single, weighted.blocks)
-        for sid in candidates:
+        # Average linkage of the grown story with another is a size-weighted
+        # mean of the old story's and the article's, so only stories the
+        # article itself is close to can have come within the threshold.
+        for _, sid in close[1:]:
             other = self._stories.get(self._resolve(sid))
             if other is None or other is story or self._cold(other, story):
                 continue
@@ -210,22 +210,23 @@ class StoryClusterer:
             sims = self._matrix @ vector
             k = min(self.settings.vector_neighbours, len(sims))
             for row in np.argpartition(-sims, k - 1)[:k]:
-                sid = self._row_story.get(int(row))
-                if sid is not None and sims[row] >= self.settings.vector_floor:
-                    votes[sid] += 2
+                neighbour = self._row_story.get(int(row))
+                # A close embedding is worth two shared keys: it is the only
+                # block that finds a story told in another language.
+                if neighbour is not None and sims[row] >= self.settings.vector_floor:
+                    votes[neighbour] += 2
         return [sid for sid, _ in votes.most_common(self.settings.max_candidates)]
 
-    def _best(self, single: _Story, candidates: list[str]) -> tuple[str | None, float]:
-        best: str | None = None
-        best_score = -1.0
+    def _close(self, single: _Story, candidates: list[str]) -> list[tuple[float, str]]:
+        """Candidates within the threshold of the article, most similar first."""
+        scored = []
         for sid in candidates:
             story = self._stories[sid]
-            if self._cold(story, single):
-                continue
-            score = self.similarity(single, story)
-            if score > best_score:
-                best, best_score = sid, score
-        return best, best_score
+            if not self._cold(story, single):
+                score = self.similarity(single, story)
+                if score >= self.settings.threshold:
+                    scored.append((score, sid))
+        return sorted(scored, reverse=True)
 
     def _cold(self, a: _Story, b: _Story) -> bool:
         """Whether the two have no dates within ``window_days`` of each other."""
