@@ -140,27 +140,50 @@ def _name_conflicts(
                 entity = entities.entity_for_mention(statement.article, mention) or fold(mention.text)
                 found.setdefault(mention.type, {})[entity] = mention
         names[statement.index] = found
-    out = []
+    # pairs that differ only by a name, joined into one conflict per kind and group of statements
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(key: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    rests: dict[tuple[int, str], frozenset[str]] = {}
+
+    def rest(statement: Statement, kind: str) -> frozenset[str]:
+        key = (statement.index, kind)
+        if key not in rests:
+            (mention,) = names[statement.index][kind].values()
+            rests[key] = _without(statement, mention, language[statement.article])
+        return rests[key]
+
     rows, columns = np.nonzero(np.triu(alignment.similarity >= settings.conflict_threshold, k=1))
     for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
         a, b = statements[i], statements[j]
+        if not names[i] or not names[j]:
+            continue
         for kind in set(names[i]) & set(names[j]):
             left, right = names[i][kind], names[j][kind]
             if set(left) & set(right) or len(left) != 1 or len(right) != 1:
                 continue
-            (mention_a,), (mention_b,) = left.values(), right.values()
-            rest_a = _without(a, mention_a, language[a.article])
-            rest_b = _without(b, mention_b, language[b.article])
-            overlap = len(rest_a & rest_b) / max(len(rest_a | rest_b), 1)
-            if overlap < _SAME_REST:
-                continue
-            out.append((
-                f"{kind}: {a.text}",
-                [Position(mention_a.text, [Evidence(a.article, mention_a.start, mention_a.end,
-                                                    texts[a.article][mention_a.start : mention_a.end])]),
-                 Position(mention_b.text, [Evidence(b.article, mention_b.start, mention_b.end,
-                                                    texts[b.article][mention_b.start : mention_b.end])])],
-            ))
+            rest_a, rest_b = rest(a, kind), rest(b, kind)
+            if len(rest_a & rest_b) / max(len(rest_a | rest_b), 1) >= _SAME_REST:
+                parent[find((kind, i))] = find((kind, j))
+    components: dict[tuple[str, int], list[int]] = {}
+    for key in list(parent):
+        components.setdefault(find(key), []).append(key[1])
+    out = []
+    for (kind, _), members in components.items():
+        positions: dict[str, Position] = {}
+        for index in sorted(set(members)):
+            statement = statements[index]
+            for entity, mention in names[index][kind].items():
+                evidence = Evidence(statement.article, mention.start, mention.end,
+                                    texts[statement.article][mention.start : mention.end])
+                positions.setdefault(entity, Position(mention.text, [])).evidence.append(evidence)
+        if len(positions) >= 2:
+            out.append((f"{kind}: {statements[min(members)].text}", list(positions.values())))
     return out
 
 
