@@ -112,10 +112,10 @@ class DedupeSettings:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    threshold: float = 0.17
+    threshold: float = 0.15
     window_days: int = 30
     weight_terms: float = 1.0
-    weight_entities: float = 3.0
+    weight_entities: float = 6.0
     weight_numbers: float = 1.0
     weight_vector: float = 1.0
     vector_floor: float = 0.3
