@@ -111,6 +111,12 @@ def _check_spans(text: str, quotation: Quotation) -> None:
         ("en", "Ann Fox bluntly called it “a total waste of money.”", [], [("a total waste of money.", "Ann Fox")]),
         (
             "en",
+            "“Stay away from the coast,” said the maritime prefect, Admiral Jean Kerr.",
+            [],
+            [("Stay away from the coast,", "Jean Kerr")],
+        ),
+        (
+            "en",
             "Ann Fox spoke first. “We will win,” she said. “And we will win big.”",
             ["Ann Fox"],
             [("We will win,” she said. “And we will win big.", "Ann Fox")],

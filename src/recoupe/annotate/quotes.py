@@ -627,6 +627,13 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
         end = pos + det.end() + word.end()
     if end == pos + det.end():
         return None
+    # "said the maritime prefect, Admiral Jean-Luc Kervella": the name in apposition.
+    apposed = rf",[{_SPACES}]*((?:[\w’'\-]+[{_SPACES}]+){{0,3}}?)({_NAME})(?=[{_SPACES}]*(?:[,.;:]|$))"
+    named = re.match(apposed, text[end:limit])
+    if named and not table.verb_re.search(named.group(1)):
+        start, stop = _trim_name(text, end + named.start(2), end + named.end(2), table)
+        if stop > start and not text[start].islower():
+            return _Phrase(start, stop, "name")
     return _classify(text, pos, end, table, art.persons)
 
 
