@@ -19,15 +19,15 @@ Speaker accuracy
     over the loose pairs whose gold speaker is known. The predicted speaker is
     ``speaker`` or else ``speaker_role``. After folding (case, accents), a gold
     speaker with capitalised words is matched when any of those words of three
-    letters or more (the surname, usually; a capitalised article such as "The" does
-    not count) is a word of the prediction; a gold
-    speaker without one (a generic "a source", which the French gold writes as
-    null) is matched by a null prediction or by the prediction's last word; a
-    role the prediction resolved to a name ("the mayor" -> Bill de Blasio) is
-    matched by its role phrase too. A
-    PolNeAR Source that is a pronoun is replaced by the nearest earlier Source of
-    the same article that has a capitalised word; a pronoun with none, or an
-    attribution without Source, is left out of the speaker figure.
+    letters or more (the surname, usually; a capitalised article such as "The"
+    does not count) is a word of the prediction. A gold speaker without one (a
+    generic "a source", which the French gold writes as null) is matched by a
+    null prediction or by the prediction's last word; a role the prediction
+    resolved to a name ("the mayor" -> Bill de Blasio) is matched by its role
+    phrase too. A PolNeAR Source that is a pronoun is replaced by the nearest
+    earlier Source of the same article that has a capitalised word; a pronoun
+    with none, or an attribution without Source, is left out of the speaker
+    figure.
 """
 
 from __future__ import annotations
