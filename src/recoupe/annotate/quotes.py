@@ -730,7 +730,11 @@ def _cue_phrase(
         # Between a quotation and its cue only the speaker's premodifiers may stand
         # ("," panel Chairman Rep. Jason Chaffetz said").
         gap = art.table.honorific_re.sub("", art.text[lo : subject.start] + " ").strip(_SPACES + "\n,;:—–-()")
-        premodifiers = len(gap.split()) <= 4 and not re.search(r"[.;:!?\n]", gap)
+        premodifiers = (
+            len(gap.split()) <= 4
+            and not re.search(r"[.;:!?\n]", gap)
+            and not any(fold(w) in art.table.stops for w in gap.split())
+        )
         return subject if premodifiers and not art.table.verb_re.search(gap) else None
     return _phrase_after(art, base + verb.end(), limit)
 
