@@ -94,6 +94,22 @@ def test_fallback_entities_are_capitalised_runs(text: str, language: str, keys: 
     assert "the" not in entities and "le" not in entities
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "present", "absent"),
+    [
+        (None, "Police said Ana Ruiz left. Firefighters came.", {"ana ruiz"}, {"police", "firefighters"}),
+        (None, "Valparaiso was hit. The port of Valparaiso is shut.", {"valparaiso"}, set()),
+        ("Storm Hits Coast Of Brittany", "The storm hit Brittany at night.", {"brittany"}, {"storm", "hits"}),
+    ],
+)
+def test_a_capital_that_only_opens_a_sentence_is_no_name(
+    title: str | None, text: str, present: set[str], absent: set[str]
+) -> None:
+    entities = article_features(_article(text, title=title), None, vector=None).entities
+    assert present <= set(entities)
+    assert not absent & set(entities)
+
+
 def test_mentions_replace_the_fallback() -> None:
     text = "Hier, Ingrid Martin a parlé."
     start = text.index("Ingrid")

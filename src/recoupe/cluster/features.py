@@ -86,10 +86,11 @@ def _entity_keys(name: str, stopwords: frozenset[str]) -> list[str]:
     return keys
 
 
-def _fallback_names(text: str) -> list[str]:
-    """Runs of capitalised words, for articles without NER mentions."""
-    names: list[str] = []
+def _capitalised_runs(text: str) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised words, each with whether it opens a sentence."""
+    runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
+    opens = False
     current_end = 0
     for match in _CAPITALISED.finditer(text):
         word = match.group()
@@ -97,16 +98,40 @@ def _fallback_names(text: str) -> list[str]:
         contiguous = bool(current) and not text[current_end : match.start()].strip(" ")
         if word[0].isupper():
             if current and not contiguous:
-                names.append(" ".join(current))
+                runs.append((current, opens))
                 current = []
+            if not current:
+                before = text[: match.start()].rstrip(" \t\"'«“‘(")
+                opens = not before or before[-1] in ".!?…:\n"
             current.append(word)
             current_end = match.end()
         elif current:
-            names.append(" ".join(current))
+            runs.append((current, opens))
             current = []
     if current:
-        names.append(" ".join(current))
-    return names
+        runs.append((current, opens))
+    return runs
+
+
+def _fallback_names(title: str, body: str) -> tuple[list[str], list[str]]:
+    """Names in the title and in the body, as runs of capitalised words.
+
+    A capital that only opens a sentence ("Police said...") proves nothing: such
+    a word counts when the article also capitalises it mid-sentence. A title in
+    title case is all openings in that sense.
+    """
+    body_runs = _capitalised_runs(body)
+    title_runs = _capitalised_runs(title)
+    title_words = [w for run, _ in title_runs for w in run]
+    if len(title_words) > 0.6 * len(_WORD.findall(title)) > 2:
+        title_runs = [([w], True) for w in title_words]
+    named = {w for run, opens in body_runs for w in run[1 if opens else 0 :]}
+
+    def names(runs: list[tuple[list[str], bool]]) -> list[str]:
+        kept = (run[1:] if opens and run[0] not in named else run for run, opens in runs)
+        return [" ".join(words) for words in kept if words]
+
+    return names(title_runs), names(body_runs)
 
 
 def _day(published: str | None) -> int | None:
@@ -142,11 +167,10 @@ def article_features(
     _numbers(body, numbers)
     entities: dict[str, float] = {}
     if annotations is not None and annotations.mentions:
-        names = [m.text for m in annotations.mentions]
-        if title:
-            names += _fallback_names(title)
+        # Headlines are not always annotated; their names matter most.
+        names = [m.text for m in annotations.mentions] + _fallback_names(title, body)[0]
     else:
-        names = _fallback_names(title) + _fallback_names(body)
+        names = [name for part in _fallback_names(title, body) for name in part]
     for name in names:
         for key in _entity_keys(name, stopwords):
             entities[key] = entities.get(key, 0.0) + 1.0
