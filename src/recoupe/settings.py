@@ -163,12 +163,6 @@ class AnnotateSettings:
 @dataclass(frozen=True, slots=True)
 class CrossCheckSettings:
     summary_words: int = 100
-
-    def validate(self) -> None:
-        if self.summary_words < 10:
-            raise ConfigError(
-                f"crosscheck.summary_words must be at least 10, got {self.summary_words}"
-            )
     statement_min_words: int = 5
     statement_max_words: int = 80
     semantic_weight: float = 0.4
@@ -189,11 +183,11 @@ class CrossCheckSettings:
     summary_quote_penalty: float = 0.5
     summary_redundancy: float = 0.8
 
-
-@dataclass(frozen=True, slots=True)
-class ServeSettings:
-    max_post_bytes: int = 20 * 1024 * 1024
-    page_size: int = 50
+    def validate(self) -> None:
+        if self.summary_words < 10:
+            raise ConfigError(
+                f"crosscheck.summary_words must be at least 10, got {self.summary_words}"
+            )
         if not 1 <= self.statement_min_words <= self.statement_max_words:
             raise ConfigError(
                 "crosscheck.statement_min_words must be at least 1 and at most statement_max_words "
@@ -223,6 +217,12 @@ class ServeSettings:
                 f"crosscheck.summary_redundancy must be positive, got {self.summary_redundancy}; "
                 "a value above 1 turns the check off"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    max_post_bytes: int = 20 * 1024 * 1024
+    page_size: int = 50
 
     def validate(self) -> None:
         if self.page_size < 1:
