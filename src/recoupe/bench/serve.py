@@ -29,9 +29,10 @@ ARTICLES_PER_STORY = 10
 CLIENTS = 4
 REQUESTS_PER_CLIENT = 100
 WORDS = (
-    "le gouvernement a annoncé mardi une réforme des retraites qui doit entrer en vigueur en janvier "
-    "selon le ministre plusieurs syndicats ont appelé à manifester dans les grandes villes du pays"
-).split()
+    "le", "gouvernement", "a", "annoncé", "mardi", "une", "réforme", "des", "retraites", "qui", "doit", "entrer",
+    "en", "vigueur", "janvier", "selon", "ministre", "plusieurs", "syndicats", "ont", "appelé", "à", "manifester",
+    "dans", "les", "grandes", "villes", "du", "pays",
+)
 
 
 def _text(rng: random.Random, words: int) -> str:
