@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     stories = _command(sub, "stories", "List the stories of a store.", "recoupe stories --db news.db")
     stories.add_argument("--db", metavar="FILE", required=True)
     stories.add_argument("--json", action="store_true", help="one JSON object per story")
-    stories.add_argument("--limit", type=int, default=100)
+    stories.add_argument("--limit", type=int, default=100, help="at most N stories, newest first (default 100)")
 
     search = _command(
         sub, "search", "Full-text search of a store (accent- and case-insensitive).",
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query")
     search.add_argument("--db", metavar="FILE", required=True)
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=int, default=20, help="at most N hits, best first (default 20)")
 
     cluster = _command(
         sub, "cluster", "Re-derive the stories of a store (after new settings or a new version).",
