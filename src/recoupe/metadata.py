@@ -22,7 +22,11 @@ _ISO = re.compile(
 )
 _COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
 _LETTERS = re.compile(r"[^\W\d_]")
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})")
+# A time may follow behind a short connector ("16/11/2024 à 08h15", "16.11.2024, 8:15").
+_NUMERIC = re.compile(
+    r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})"
+    r"(?:\W*[^\W\d]{0,3}\W+(?P<H>\d{1,2})\s*[hH:.]\s*(?P<M>\d{2}))?"
+)
 
 
 def parse_date(value: str | None, *, languages: tuple[str, ...] = ()) -> str | None:
@@ -71,7 +75,10 @@ def _from_numeric(text: str) -> str | None:
     # Day first, as in most of the languages served; month first only when the
     # first number cannot be a month and the second can.
     day, month = (first, second) if second <= 12 else (second, first)
-    return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+    if match["H"] is None:
+        return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+    hour, minute = int(match["H"]), int(match["M"])
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}" if _valid(year, month, day, hour, minute) else None
 
 
 def _from_rfc2822(text: str) -> str | None:
