@@ -89,9 +89,12 @@ def _concept_weights(
     for title in titles:
         for concept in title:
             in_titles[concept] = in_titles.get(concept, 0) + 1
+    # A story told by fewer sources than the floor still needs a summary: the floor
+    # then asks for every source there is.
+    min_sources = min(settings.summary_min_sources, len({c.statement.source for c in candidates}))
     weights = {}
     for concept, found in sources.items():
-        if len(found) < settings.summary_min_sources:
+        if len(found) < min_sources:
             continue
         weight = len(found) + settings.summary_title_weight * in_titles.get(concept, 0)
         weights[concept] = weight * (settings.summary_word_weight if concept.startswith("=") else 1.0)
