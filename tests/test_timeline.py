@@ -251,3 +251,20 @@ def test_date_beside_a_relative_one_says_which_day_it_is() -> None:
     inferred = infer_story_dates(_story([undated, dated]))
     assert inferred["u"][0] == "2024-03-13"
     assert "same sentence" in inferred["u"][1]
+
+
+def test_an_undated_report_places_no_weekday_before_the_story_began() -> None:
+    # Undated, the follow-up could be read on the Tuesday of the stranding; its past-tense
+    # "mercredi" would then be the Wednesday before, days before anything the story tells.
+    first = _article({
+        "id": "f", "published": None, "language": "fr",
+        "text": "Le cargo Altair s'est échoué mardi 12 mars 2024 au large de Sein.",
+    })
+    follow_up = _article({
+        "id": "g", "published": None, "language": "fr",
+        "text": "Le cargo Altair s'était échoué mardi 12 mars.\n"
+        "« Aucune fuite à ce stade », a précisé mercredi le préfet maritime.",
+    })
+    story = _story([first, follow_up])
+    assert infer_story_dates(story)["g"][0] >= "2024-03-13"
+    assert [e.date for e in build_timeline(story) if "fuite" in e.text] == ["2024-03-13"]

@@ -7,8 +7,8 @@ week after those the story dates, the anchor chosen is, in this order of
 preference: one on or after every date it gives itself in the past tense, the one
 under which its relative expressions land on days other reports also tell
 (weighted by how alike the sentences are; "hier" must also be told alike, a
-weekday already has to fall right), the nearest to the other reports' publication
-dates, the day the
+weekday already has to fall right), the one under which the days it tells lie
+closest together, the nearest to the other reports' publication dates, the day the
 story dates most often, the nearest after its own latest date, the earliest.
 A partial publication date ("2023-09") bounds the choice; days written without a
 year take it from the publication years, else from the first year after the
@@ -407,12 +407,21 @@ def _guess(
         return score, why
 
     latest_own = max((mine[0] for mine in own), default=None)
+    told_days = [day for day, _, _, happened in own if happened]
 
-    def key(anchor: dt.date) -> tuple[int, float, int, int, int, int]:
+    def spread(anchor: dt.date) -> int:
+        """Days between the first and the last day the article tells under ``anchor``: a report
+        tells days close together, so a weekday read a week back from a guessed date is unlikely."""
+        values = (resolve_rule(t.rule or "", anchor) for t, *_ in relative)
+        days = told_days + [dt.date.fromisoformat(v[:10]) for v in values if v and len(v) >= 10]
+        return (max(days) - min(days)).days if days else 0
+
+    def key(anchor: dt.date) -> tuple[int, float, int, int, int, int, int]:
         return (
             # What it tells in a past tense has happened by the time it was written.
             sum(day <= anchor for day, _, _, happened in own if happened),
             support(anchor)[0],
+            -spread(anchor),
             -min((abs((anchor - d).days) for d in others), default=0),
             len(evidence.get(anchor, ())),
             -abs((anchor - latest_own).days) if latest_own else 0,
