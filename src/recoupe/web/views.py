@@ -70,30 +70,31 @@ class MatrixRow:
 def source_matrix(story: StoryBrief, articles: dict[str, Article]) -> tuple[list[str], list[MatrixRow]]:
     """Outlets × claims: 'reports', 'disputes' or 'silent' in each cell.
 
-    An outlet disputes a claim when a conflict touching the claim's evidence has
-    that outlet in a minority position (not the best-supported one).
+    A conflict bears on a claim when one of its positions rests on a span the claim
+    cites; the outlets holding the conflict's other positions dispute the claim.
     """
     outlet_of = {a.id: a.outlet or a.id for a in articles.values()}
     outlets = list(dict.fromkeys(outlet_of[i] for i in story.articles if i in outlet_of))
     rows = []
     for claim in story.claims[:MATRIX_CLAIMS]:
-        claim_articles = {e.article for e in claim.evidence}
         dissenting: set[str] = set()
         for conflict in story.conflicts:
-            cited = [{e.article for e in p.evidence} for p in conflict.positions]
-            if not any(c & claim_articles for c in cited):
-                continue
-            majority = max(range(len(cited)), key=lambda i: len(cited[i]))
-            for index, position_articles in enumerate(cited):
-                if index != majority:
-                    dissenting.update(outlet_of.get(a, a) for a in position_articles)
-        reporting = {outlet_of.get(a, a) for a in claim_articles}
+            held = [any(_overlap(e, c) for e in p.evidence for c in claim.evidence) for p in conflict.positions]
+            if any(held):
+                for position, holds in zip(conflict.positions, held, strict=True):
+                    if not holds:
+                        dissenting.update(outlet_of.get(e.article, e.article) for e in position.evidence)
+        reporting = {outlet_of.get(e.article, e.article) for e in claim.evidence}
         cells = [
             "disputes" if outlet in dissenting else "reports" if outlet in reporting else "silent"
             for outlet in outlets
         ]
         rows.append(MatrixRow(claim.text, claim.id, claim.status, cells))
     return outlets, rows
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    return a.article == b.article and a.start < b.end and b.start < a.end
 
 
 def quotes_by_speaker(quotes: list[Quote]) -> list[tuple[str, list[Quote]]]:
