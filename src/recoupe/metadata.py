@@ -78,7 +78,9 @@ def _from_numeric(text: str) -> str | None:
     if match["H"] is None:
         return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
     hour, minute = int(match["H"]), int(match["M"])
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}" if _valid(year, month, day, hour, minute) else None
+    if not _valid(year, month, day, hour, minute):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}"
 
 
 def _from_rfc2822(text: str) -> str | None:
