@@ -299,6 +299,7 @@ def test_format_by_extension_and_content(name: str, data: bytes, format: str) ->
         ("a.png", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file (PNG image?)"),
         ("a.txt", b"\x00\x01\x02\x03" * 50, "binary file (unknown binary format?)"),
         ("a.txt", b"   \n\t\n", "empty file"),
+        ("a.txt", b"\x7f\n", "empty file (no text, only blanks or control characters)"),
         ("a.json", b"[1, 2", "not valid JSON (Expecting ',' delimiter at line 1, column 6)"),
         ("a.json", b'["x"]', "item 1: expected a JSON object, got a string"),
         (

@@ -110,8 +110,9 @@ def decode(data: bytes) -> str:
 
 
 def _non_empty(text: str) -> str:
-    if not text.strip():
-        raise InputProblem("empty file")
+    # Control characters are dropped by repair(): a file of nothing else is empty too.
+    if not _CONTROLS.sub("", text).strip():
+        raise InputProblem("empty file (no text, only blanks or control characters)")
     return text
 
 
