@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
+EXIT_BELOW_FLOOR = 1
 
 EVALUATIONS = ("clustering", "quotes", "entities", "summary", "timeline")
 BENCHMARKS = ("ingest", "cluster", "annotate", "crosscheck", "serve")
@@ -105,12 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", metavar="DIR", default="out", help="folder for brief.json/.md/.html")
 
     evaluate = _command(
-        sub, "eval", "Measure a stage against gold data (reads ../shared/data by default).",
-        "recoupe eval clustering --data ../shared/data",
+        sub, "eval", "Measure stages against gold data (reads ../shared/data by default).",
+        "recoupe eval clustering quotes --data ../shared/data --floors eval/floors.toml",
     )
-    evaluate.add_argument("name", choices=EVALUATIONS)
-    evaluate.add_argument("--data", metavar="DIR", default=str(DEFAULT_DATA))
+    evaluate.add_argument("names", nargs="+", choices=EVALUATIONS, metavar="NAME",
+                          help=f"what to measure: {', '.join(EVALUATIONS)}")
+    evaluate.add_argument("--data", metavar="DIR", default=str(DEFAULT_DATA), help="the gold data folder")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--floors", metavar="FILE",
+                          help="a TOML file of pinned minimum figures: exit 1 when one is not reached")
 
     bench = _command(
         sub, "bench", "Print speed and memory figures of a stage on generated articles.",
@@ -292,11 +296,24 @@ def _run_demo(args: argparse.Namespace, settings: Settings, console: _Console) -
 
 
 def _run_eval(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
+    from .evaluate.gate import check, load_floors
     from .models import Models
 
-    module = importlib.import_module(f"recoupe.evaluate.{args.name}")
-    report = module.evaluate(Path(args.data), settings=settings, models=Models())
-    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
+    floors = load_floors(Path(args.floors)) if args.floors else []
+    models = Models()
+    reports = {}
+    for name in dict.fromkeys(args.names):
+        module = importlib.import_module(f"recoupe.evaluate.{name}")
+        reports[name] = report = module.evaluate(Path(args.data), settings=settings, models=models)
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format() + "\n")
+        sys.stdout.flush()
+    verdicts = check(reports, floors)
+    for verdict in verdicts:
+        print(verdict.line(), file=sys.stderr if args.json else sys.stdout)
+    failed = [v for v in verdicts if not v.passed]
+    if failed:
+        print(f"recoupe: {len(failed)} figure(s) below their floor in {args.floors}", file=sys.stderr)
+        return EXIT_BELOW_FLOOR
     return EXIT_OK
 
 
