@@ -139,6 +139,74 @@ def test_quotations_and_speakers(
     assert [(q.text, q.speaker) for q in found] == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "names", "speakers"),
+    [
+        pytest.param(
+            "en",
+            "Mayor Ann Fox spoke. She said the United States “will never give up on its towns.”",
+            ["Ann Fox", "United States"],
+            ["Ann Fox"],
+            id="capitalised-cue-word-inside-a-name",
+        ),
+        pytest.param(
+            "fr",
+            "« Nous avions froid chaque nuit », a raconté Lucie Marin. Le colonel Paul Vidal a décrit "
+            "l'opération. « On nous a libérés à l'aube », a ajouté l'ancienne otage.",
+            ["Lucie Marin", "Paul Vidal"],
+            ["Lucie Marin", "Lucie Marin"],
+            id="continuing-cue-role-takes-the-speaker-before",
+        ),
+        pytest.param(
+            "fr",
+            "Selon la presse locale, les deux hommes seront « jugés à Lyon en mars ».",
+            [],
+            [None],
+            id="generic-source-has-no-speaker",
+        ),
+        pytest.param(
+            "fr",
+            "« La piste criminelle reste ouverte », assure au Figaro Marc Lebrun, l'avocat de la famille.",
+            ["Marc Lebrun"],
+            ["Marc Lebrun"],
+            id="complement-between-cue-and-speaker",
+        ),
+        pytest.param(
+            "fr",
+            "Tom Hale sera au départ. « Je me sens prêt, explique dans un entretien l'Australien qui "
+            "revient de blessure. La course sera dure. »",
+            ["Tom Hale"],
+            ["Tom Hale"],
+            id="demonym-in-an-incise",
+        ),
+        pytest.param(
+            "fr",
+            "Tom Hale sera au départ. Hier, au micro d'une radio, l'Australien a fixé son objectif : "
+            "« Je veux gagner au moins une étape. »",
+            ["Tom Hale"],
+            ["Tom Hale"],
+            id="subject-of-a-clause-ending-with-a-colon",
+        ),
+        pytest.param(
+            "en",
+            "Last week, Ann Fox made this promise:\n“Every school will get a new roof by the winter.”",
+            ["Ann Fox"],
+            ["Ann Fox"],
+            id="colon-in-the-paragraph-before",
+        ),
+        pytest.param(
+            "fr",
+            "Anne Roy a présenté le programme. « Tout commence ici, dans ce quartier », a-t-elle dit.",
+            ["Anne Roy"],
+            ["Anne Roy"],
+            id="work-noun-of-the-sentence-before-names-no-title",
+        ),
+    ],
+)
+def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:
+    assert [q.speaker for q in _quotes(text, language, names)] == speakers
+
+
 def test_role_resolved_inside_the_article() -> None:
     text = (
         "La ministre belge de la Santé, Inès Claes, a visité l'hôpital. Le ministre français Paul Noir aussi.\n"

@@ -36,6 +36,8 @@ _GAP = r"[ \t\u00a0]+"
 _NAME = rf"{_CAP}(?:{_GAP}(?:(?:de|du|van|von|der|den|bin|ben|al|da|di|del|la|le){_GAP})?{_CAP})*"
 _NAME_RE = re.compile(_NAME)
 _CUT = re.compile(r"[,;:!?()«»“”„\"\n]|\.(?:\s|$)")
+# Phrase kinds that designate a speaker by themselves (not "other", "zero", "pronoun").
+_SPEAKER_KINDS = frozenset({"name", "role", "anaphor", "demonym"})
 _FUNCTION = frozenset({"de", "du", "des", "d", "la", "le", "l", "les", "of", "the", "a", "an", "et", "and"})
 
 
@@ -89,6 +91,10 @@ class QuoteTable:
     roles: tuple[tuple[str, str], ...]
     former: frozenset[str]
     referring_groups: frozenset[str]
+    continuing_re: re.Pattern[str]
+    generic: frozenset[str]
+    complement_re: re.Pattern[str]
+    demonym_endings: tuple[str, ...]
 
 
 @cache
@@ -139,6 +145,10 @@ def quote_table(language: str) -> QuoteTable | None:
         work_nouns=frozenset(fold(w) for w in data["work_nouns"]),
         referring_groups=frozenset(data["referring_groups"]),
         former=frozenset(fold(w) for w in data["former"]),
+        generic=frozenset(fold(w) for w in data["generic"]),
+        demonym_endings=tuple(fold(e) for e in data["demonym_endings"]),
+        complement_re=re.compile(rf"[\s\u00a0]*{_alt(data['complements'])}(?![\w\-])", flags),
+        continuing_re=re.compile(rf"(?<![\w\-]){_alt(fold(c) for c in data['continuing'])}(?![\w])"),
         roles=tuple(
             sorted(
                 ((fold(noun), group) for group, nouns in data["roles"].items() for noun in nouns),
@@ -406,11 +416,16 @@ class _Article:
         return best.surface, best.start, best.end
 
     def antecedent(
-        self, pos: int, *, any_person: bool = False, gender: str | None = None
+        self, pos: int, *, any_person: bool = False, gender: str | None = None, resume: bool = False
     ) -> tuple[str | None, int | None, int | None, str | None]:
         """The speaker a singular pronoun at ``pos`` stands for: the nearest earlier speaker or
         subject (a speaker wins within its sentence) whose gender, when the article shows
-        it, agrees with the pronoun."""
+        it, agrees with the pronoun. With ``resume`` (a cue such as "a ajouté", "added")
+        the nearest earlier quotation speaker, when there is one: who adds has spoken."""
+        if resume:
+            found = self.last_speaker(pos, gender)
+            if found[0] is not None:
+                return found
         best: tuple[int, tuple[str | None, int | None, int | None, str | None]] | None = None
         for at, speaker, s_start, s_end, role in [*self.history, *self.cue_subjects]:
             if at < pos and speaker is not None and (best is None or at > best[0]) and self.agrees(speaker, gender):
@@ -425,6 +440,19 @@ class _Article:
                 if self.agrees(candidate[0], gender):
                     best = (person.start, (*candidate, None))
         return best[1] if best else (None, None, None, None)
+
+    def _phrase_gender(self, surface: str) -> str | None:
+        """The gender a role phrase shows by its determiner or a gendered word."""
+        return self.table.determiner_gender.get(fold(surface.split(" ")[0])) or next(
+            (self.table.gendered[w] for w in map(fold, surface.split()) if w in self.table.gendered), None
+        )
+
+    def last_speaker(self, pos: int, gender: str | None) -> tuple[str | None, int | None, int | None, str | None]:
+        """The named speaker of the nearest earlier quotation, of the right gender."""
+        for at, speaker, s_start, s_end, role in reversed(self.history):
+            if at < pos and speaker is not None and self.agrees(speaker, gender):
+                return speaker, s_start, s_end, role
+        return None, None, None, None
 
     def _later_sentence(self, pos: int, than: int) -> bool:
         """A person named after a speaker takes over only from a later sentence on: the
@@ -464,7 +492,7 @@ class _Article:
         """Named subjects of every cue outside quotations ("Trump said that ...")."""
         found: list[tuple[int, str | None, int | None, int | None, str | None]] = []
         for verb in self.table.verb_re.finditer(self.text):
-            if self.inside_quote(verb.start()):
+            if self.inside_quote(verb.start()) or not _lower_or_initial(self.text, verb.start()):
                 continue
             lo = self.sentence(verb.start())[0]
             phrase = _phrase_before(self, lo, verb.start())
@@ -473,7 +501,12 @@ class _Article:
                 found.append((phrase.start, *self.expand(surface, phrase.start, phrase.end), None))
         return found
 
-    def resolve(self, phrase: _Phrase) -> tuple[str | None, int | None, int | None, str | None]:
+    def resolve(
+        self, phrase: _Phrase, *, resume: bool = False
+    ) -> tuple[str | None, int | None, int | None, str | None]:
+        """The speaker a phrase designates. With ``resume`` (its cue continues a statement) a
+        role no holder fits is the speaker before ("a ajouté l'ex-otage"); a pronoun needs no
+        such help, and would lose the person the text has turned to since."""
         surface = self.text[phrase.start : phrase.end]
         if phrase.kind == "name":
             return (*self.expand(surface, phrase.start, phrase.end), None)
@@ -483,6 +516,8 @@ class _Article:
             return self.antecedent(phrase.start, gender=self.table.pronoun_gender.get(fold(surface)))
         if phrase.kind in ("anaphor", "zero"):
             return self.antecedent(phrase.start)
+        if phrase.kind == "demonym":
+            return self.antecedent(phrase.start, any_person=True, gender=self._phrase_gender(surface))
         if phrase.kind == "role":
             ranked = rank_role_holders(surface, self.holders, self.table)
             if ranked:
@@ -500,16 +535,20 @@ class _Article:
             ):
                 # "l'avocate", "la responsable socialiste": a definite role with no
                 # organisation of its own points back to someone just named.
-                gender = self.table.determiner_gender.get(fold(surface.split(" ")[0])) or next(
-                    (self.table.gendered[w] for w in map(fold, surface.split()) if w in self.table.gendered), None
+                gender = self._phrase_gender(surface)
+                speaker, s_start, s_end, _ = self.antecedent(
+                    phrase.start, any_person=True, gender=gender, resume=resume
                 )
-                speaker, s_start, s_end, _ = self.antecedent(phrase.start, any_person=True, gender=gender)
                 return speaker, s_start, s_end, surface
             return None, None, None, surface
         det = self.table.det_re.match(surface)
         if det and fold(det.group().strip()) in self.table.indefinite:
             return None, None, None, None
         start = phrase.start + (det.end() if det else 0)
+        head = fold(self.text[start : phrase.end]).split()
+        if head and head[0] in self.table.generic:
+            # "selon la presse colombienne", "l'entourage du ministre": nobody in particular.
+            return None, None, None, None
         return self.text[start : phrase.end], start, phrase.end, None
 
 
@@ -594,9 +633,18 @@ def _classify(text: str, start: int, end: int, table: QuoteTable, persons: Seque
             return _Phrase(match.start(), match.end(), "name")
     if role_group(surface, table):
         return _Phrase(start, end, "role")
+    if det and _is_demonym(text[body:end], table) and _lower_or_initial(text, start):
+        return _Phrase(start, end, "demonym")
     if text[body : body + 1].isupper():
         return _Phrase(body, end, "name")
     return _Phrase(start, end, "other")
+
+
+def _is_demonym(word: str, table: QuoteTable) -> bool:
+    """One capitalised word with a nationality ending ("l'Américain", "la Française"): a
+    person the article has named. A capitalised article mid-sentence makes a title ("selon
+    Le Parisien"), which the caller rules out."""
+    return bool(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][\w\-]+", word)) and fold(word).endswith(table.demonym_endings)
 
 
 def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
@@ -736,11 +784,39 @@ def _cue_phrase(
             and not any(fold(w) in art.table.stops for w in gap.split())
         )
         return subject if premodifiers and not art.table.verb_re.search(gap) else None
-    return _phrase_after(art, base + verb.end(), limit)
+    return _phrase_after(art, base + verb.end(), limit) or _after_complement(art, base + verb.end(), limit)
+
+
+def _after_complement(art: _Article, pos: int, limit: int) -> _Phrase | None:
+    """The speaker after a short complement of the cue ("assure à l'AFP Fabrice Delloye",
+    "explique dans un communiqué l'Américain"); the complement names no person."""
+    lead = art.table.complement_re.match(art.text, pos, limit)
+    if lead is None:
+        return None
+    end = lead.end()
+    for word in itertools.islice(re.finditer(r"[^\s,;:.!?()«»“”\"]+", art.text[end:limit]), 4):
+        stop = end + word.end()
+        if re.search(r"[,;:.!?()«»“”\"\n]", art.text[end : end + word.start()]):
+            return None
+        if any(p.start < stop and lead.start() < p.end for p in art.persons):
+            return None
+        phrase = _phrase_after(art, stop, limit)
+        if phrase is not None and phrase.kind in _SPEAKER_KINDS:
+            return phrase
+    return None
 
 
 def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match[str]]:
-    return list(art.table.verb_re.finditer(art.text[lo:hi]))
+    return [v for v in art.table.verb_re.finditer(art.text[lo:hi]) if _lower_or_initial(art.text, lo + v.start())]
+
+
+def _lower_or_initial(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is lower case or opens a sentence: a capitalised cue word
+    inside a sentence is part of a name ("United States", "Post")."""
+    if not text[at].isupper():
+        return True
+    before = text[:at].rstrip(_SPACES + "\n")
+    return not before or before[-1] in ".!?:;«»“”\"—–-("
 
 
 def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
@@ -794,14 +870,14 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         phrase = _cue_phrase(art, verb, seg.start, (at, at), seg.end, cover=True)
         tail = max(phrase.end, seg.start + verb.end()) if phrase else 0
         after = text[tail : tail + 3].lstrip(_SPACES) if phrase else ""
-        if phrase is not None and phrase.kind != "other" and after[:1] in (",", ".", "", "à", "d"):
+        # The speaker closes the incise, or a relative clause about them does ("explique
+        # l'Américain qui vient d'annoncer son retour").
+        described = art.table.relative_re.match(", " + text[tail : tail + 12].strip(_SPACES).split(" ")[0])
+        if phrase is not None and phrase.kind != "other" and (after[:1] in (",", ".", "", "à", "d") or described):
             return _Attribution((at, seg.start + verb.end()), phrase)
-    before = text[lo : seg.open].rstrip(_SPACES + "\n")
-    if before.endswith(":"):
-        clause = max(before.rfind(c) for c in ",;") + 1
-        phrase = _phrase_after(art, lo + clause, lo + len(before))
-        if phrase is not None and phrase.kind == "pronoun":
-            return _Attribution(None, phrase)
+    phrase = _colon_subject(art, lo, seg.open)
+    if phrase is not None:
+        return _Attribution(None, phrase)
     # A cue whose speaker cannot be read still makes the words a quotation, said
     # by whoever the sentence is about.
     verbs = _verbs(art, lo, seg.open)
@@ -809,6 +885,22 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         at = lo + verbs[-1].start()
         return _Attribution((at, lo + verbs[-1].end()), _Phrase(at, at, "zero"))
     return _Attribution(None, None)
+
+
+def _colon_subject(art: _Article, lo: int, hi: int) -> _Phrase | None:
+    """The subject of a clause that ends with a colon before a quotation ("l'Américain a
+    dévoilé ses intentions :", "Sanders made the following comment:"): a pronoun, a role
+    or a person the recogniser found, at the start of the clause."""
+    before = art.text[lo:hi].rstrip(_SPACES + "\n")
+    if not before.endswith(":"):
+        return None
+    clause = lo + max(before.rfind(c) for c in ",;") + 1
+    phrase = _phrase_after(art, clause, lo + len(before))
+    if phrase is None or phrase.kind not in _SPEAKER_KINDS | {"pronoun"}:
+        return None
+    if phrase.kind == "name" and not any(p.start < phrase.end and phrase.start < p.end for p in art.persons):
+        return None
+    return phrase
 
 
 def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, int | None, str | None]:
@@ -828,7 +920,8 @@ def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, i
         phrase = _cue_phrase(art, verb, prev_lo, (prev_lo, at), prev_hi, cover=False)
         if phrase is not None and phrase.kind != "other":
             return art.resolve(phrase)
-    return None, None, None, None
+    introduced = _colon_subject(art, prev_lo, prev_hi)
+    return art.resolve(introduced) if introduced else (None, None, None, None)
 
 
 # ------------------------------------------------------------------ quotations
@@ -838,7 +931,10 @@ def _is_quotation(text: str, seg: _Segment, table: QuoteTable) -> bool:
     words = [w for w in text[seg.start : seg.end].split() if any(c.isalnum() for c in w)]
     if len(words) < table.min_words:
         return False
-    before = [fold(w) for w in re.findall(r"[\w\-]+['’]?", text[max(0, seg.open - 40) : seg.open])]
+    prefix = text[max(0, seg.open - 40) : seg.open]
+    # Only a work noun of the same sentence names a title ("l'opération. « On nous… »" is speech).
+    prefix = re.split(r"[.!?…]\s", prefix)[-1]
+    before = [fold(w) for w in re.findall(r"[\w\-]+['’]?", prefix)]
     while before and table.det_re.fullmatch(before[-1] + ("" if before[-1].endswith("'") else " ")):
         before.pop()
     return not (before and before[-1] in table.work_nouns)
@@ -904,7 +1000,9 @@ def find_quotations(
         whole = _Segment(first.open, last.after, first.start, last.end)
         attribution = _incise_attribution(art, group) or _attribute(art, whole, lo, hi)
         if attribution.phrase is not None:
-            speaker, s_start, s_end, role = art.resolve(attribution.phrase)
+            cue_words = fold(text[attribution.cue[0] : attribution.cue[1]]) if attribution.cue else ""
+            resume = table.continuing_re.search(cue_words) is not None
+            speaker, s_start, s_end, role = art.resolve(attribution.phrase, resume=resume)
             at = attribution.phrase.start
         elif index and lo == groups[index - 1][-1].after and kept:
             speaker, s_start, s_end, role = art.history[-1][1:]
