@@ -429,6 +429,31 @@ def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> Non
         assert store.count_articles() == 4
 
 
+def test_a_store_of_the_first_schema_is_upgraded_with_its_briefs(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    with open_store(path) as store:
+        store.add_articles([make_article("a1", "Le vote a eu lieu.")])
+        store.assign_stories({"a1": "s1"})
+        store.save_brief(StoryBrief(id="s1", title="Vote", language="fr", articles=["a1"]))
+    # Back to schema 1, where briefs was a WITHOUT ROWID table.
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT * FROM briefs").fetchall()
+        conn.execute("DROP TABLE briefs")
+        conn.execute(
+            "CREATE TABLE briefs (story TEXT PRIMARY KEY, title TEXT NOT NULL, corroborated INTEGER NOT NULL, "
+            "claims INTEGER NOT NULL, conflicts INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID"
+        )
+        conn.executemany("INSERT INTO briefs VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("PRAGMA user_version = 1")
+    with open_store(path) as store:
+        assert store.brief("s1").title == "Vote"
+        assert [row.title for row in store.stories()] == ["Vote"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        (table_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'briefs'").fetchone()
+        assert "WITHOUT ROWID" not in table_sql
+
+
 def test_missing_store_without_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store"):
         open_store(tmp_path / "none.db", create=False)
