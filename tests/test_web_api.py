@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from recoupe.web.app import CSP, create_app, is_loopback
-from recoupe.web.views import source_matrix, timeline_chart
+from recoupe.web.views import CHART_TICK_SPACING, source_matrix, timeline_chart
 
 from .web_fixtures import HOSTILE_TITLE, build_store
 
@@ -162,3 +163,15 @@ def test_views_matrix_and_chart(db: str) -> None:
     assert rows[1].cells == ["reports", "disputes"]
     points, ticks = timeline_chart(brief)
     assert len(points) == 1 and ticks[0][1] == "2024-03-12"
+
+
+def test_chart_ticks_do_not_print_over_each_other() -> None:
+    from recoupe.records import StoryBrief, TimelineEvent
+
+    days = ["2023-05", "2023-09-10", "2023-09-12", "2023-09-13T11:43", "2023-09-13"]
+    brief = StoryBrief(id="s", title="t", language="fr", articles=[],
+                       timeline=[TimelineEvent(day, f"event {day}", []) for day in days])
+    points, ticks = timeline_chart(brief)
+    assert len(points) == len(days)
+    assert [label for _, label in ticks] == ["2023-05", "2023-09-10"]
+    assert all(b[0] - a[0] >= CHART_TICK_SPACING for a, b in itertools.pairwise(ticks))

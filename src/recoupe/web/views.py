@@ -16,6 +16,8 @@ from ..records import Article, Evidence, Quote, StoryBrief
 MATRIX_CLAIMS = 25
 CHART_WIDTH = 760
 CHART_MARGIN = 40
+# A tick label ("2023-09-13" at 10 px) is about 55 px wide, centred on its tick.
+CHART_TICK_SPACING = 64
 CONTEXT_CHARS = 180
 
 
@@ -127,7 +129,11 @@ def timeline_chart(story: StoryBrief) -> tuple[list[ChartPoint], list[tuple[int,
         x = CHART_MARGIN + round((day - first) * usable / span) if last > first else CHART_WIDTH // 2
         seen[x] += 1
         points.append(ChartPoint(x, 20 + 14 * seen[x], event.date, event.text))
-    ticks = sorted({(p.x, p.date[:10]) for p in points})
+    ticks: list[tuple[int, str]] = []
+    for x, label in sorted({(p.x, p.date[:10]) for p in points}):
+        # Days close together would print their labels over each other: the first one speaks for them.
+        if not ticks or x - ticks[-1][0] >= CHART_TICK_SPACING:
+            ticks.append((x, label))
     return points, ticks
 
 
