@@ -201,10 +201,45 @@ def test_quotations_and_speakers(
             ["Anne Roy"],
             id="work-noun-of-the-sentence-before-names-no-title",
         ),
+        pytest.param(
+            "en",
+            "Ann Fox spoke first. The new ad then shows Bob Lane asking, “Who pays for all of this?”",
+            ["Ann Fox", "Bob Lane"],
+            ["Bob Lane"],
+            id="participle-right-after-a-named-complement",
+        ),
+        pytest.param(
+            "en",
+            "“This is a land grab,” Bob Lane, who leads one of the states suing the agency, said on Monday.",
+            ["Bob Lane"],
+            ["Bob Lane"],
+            id="cue-word-after-an-article-is-a-noun",
+        ),
+        pytest.param(
+            "en",
+            "Ann Fox told the crowd that taxes in the Midwest are too high, saying “the farms cannot pay more.”",
+            ["Ann Fox", "Midwest"],
+            ["Ann Fox"],
+            id="participle-after-a-comma-takes-the-sentence-subject",
+        ),
     ],
 )
 def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:
     assert [q.speaker for q in _quotes(text, language, names)] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        pytest.param(
+            "“We have no suspect yet,” the sheriff said, adding that the search would go on “for several more days.”",
+            "the sheriff",
+            id="role-phrase-ends-before-its-cue",
+        ),
+    ],
+)
+def test_unresolved_role_phrase(text: str, role: str) -> None:
+    assert {q.speaker_role for q in _quotes(text, "en")} == {role}
 
 
 def test_role_resolved_inside_the_article() -> None:

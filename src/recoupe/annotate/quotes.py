@@ -492,7 +492,11 @@ class _Article:
         """Named subjects of every cue outside quotations ("Trump said that ...")."""
         found: list[tuple[int, str | None, int | None, int | None, str | None]] = []
         for verb in self.table.verb_re.finditer(self.text):
-            if self.inside_quote(verb.start()) or not _lower_or_initial(self.text, verb.start()):
+            if (
+                self.inside_quote(verb.start())
+                or not _lower_or_initial(self.text, verb.start())
+                or _after_determiner(self, verb.start())
+            ):
                 continue
             lo = self.sentence(verb.start())[0]
             phrase = _phrase_before(self, lo, verb.start())
@@ -670,7 +674,11 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
     chunk = chunk[: cut.start() if cut else len(chunk)]
     end = pos + det.end()
     for count, word in enumerate(re.finditer(r"\S+", chunk[det.end() :])):
-        if count >= 8 or fold(word.group()).strip(".,'") in table.stops | table.aux_words:
+        if (
+            count >= 8
+            or fold(word.group()).strip(".,'") in table.stops | table.aux_words
+            or table.verb_re.fullmatch(word.group().strip(".,"))
+        ):
             break
         end = pos + det.end() + word.end()
     if end == pos + det.end():
@@ -765,9 +773,15 @@ def _cue_phrase(
         start = base + verb.end(name) - len(inversion.lstrip("-t").lstrip("-"))
         return _Phrase(start, base + verb.end(name), "pronoun")
     lo, hi = left
-    if fold(verb.group("verb")) in art.table.gerunds and art.text[lo:hi].rstrip(_SPACES + "\n").endswith(","):
+    gerund = fold(verb.group("verb")) in art.table.gerunds
+    named = next((p for p in art.persons if lo <= p.start and p.end <= hi and not art.text[p.end : hi].strip()), None)
+    if gerund and named is not None:
+        # "des images de Marie Dupont disant « … »", "footage of Ann Fox asking": the
+        # person right before the participle speaks, even as a complement.
+        return _Phrase(named.start, named.end, "name")
+    if gerund and art.text[lo:hi].rstrip(_SPACES + "\n").endswith(","):
         # "X a requis ..., estimant que « … »": the participle's subject is the clause's.
-        return _Phrase(base + verb.start(), base + verb.start(), "zero")
+        return _sentence_subject(art, lo, hi) or _Phrase(base + verb.start(), base + verb.start(), "zero")
     if art.text[lo:hi].strip(_SPACES + "\n,;:—–-()"):
         subject = _phrase_before(art, lo, hi)
         if subject is None and not cover and fold(art.text[lo:hi].strip(_SPACES + "\n,")) in art.table.conjunctions:
@@ -785,6 +799,28 @@ def _cue_phrase(
         )
         return subject if premodifiers and not art.table.verb_re.search(gap) else None
     return _phrase_after(art, base + verb.end(), limit) or _after_complement(art, base + verb.end(), limit)
+
+
+def _sentence_subject(art: _Article, lo: int, hi: int) -> _Phrase | None:
+    """The subject that opens the sentence [lo, hi), after up to two short openers
+    ("In August, several groups …"): a pronoun, a role or a recognised person."""
+    pos = lo
+    for _ in range(3):
+        phrase = _phrase_after(art, pos, hi)
+        if phrase is not None and (phrase.kind == "pronoun" or _designates(art, phrase)):
+            return phrase
+        comma = art.text.find(",", pos, hi)
+        if comma < 0 or comma - pos > 40:
+            return None
+        pos = comma + 1
+    return None
+
+
+def _designates(art: _Article, phrase: _Phrase) -> bool:
+    """A phrase that designates a speaker by itself; a name only when it is a known person."""
+    if phrase.kind == "name":
+        return any(p.start < phrase.end and phrase.start < p.end for p in art.persons)
+    return phrase.kind in _SPEAKER_KINDS
 
 
 def _after_complement(art: _Article, pos: int, limit: int) -> _Phrase | None:
@@ -807,7 +843,25 @@ def _after_complement(art: _Article, pos: int, limit: int) -> _Phrase | None:
 
 
 def _verbs(art: _Article, lo: int, hi: int) -> list[re.Match[str]]:
-    return [v for v in art.table.verb_re.finditer(art.text[lo:hi]) if _lower_or_initial(art.text, lo + v.start())]
+    return [
+        v
+        for v in art.table.verb_re.finditer(art.text[lo:hi])
+        if _lower_or_initial(art.text, lo + v.start()) and not _after_determiner(art, lo + v.start())
+    ]
+
+
+def _after_determiner(art: _Article, at: int) -> bool:
+    """A cue word after an article or a name's possessive is a noun ("the states", "Obama's
+    remarks"); "He’s claiming" is a verb."""
+    words = art.text[max(0, at - 30) : at].split()
+    if not words:
+        return False
+    last = words[-1]
+    owner = re.fullmatch(r"([A-ZÀ-ÖØ-Þ][\w\-]*)['’]s", last)
+    if owner:
+        return not art.table.pronoun_re.fullmatch(owner.group(1))
+    det = art.table.det_re.fullmatch(last + ("" if last[-1] in "'’" else " "))
+    return det is not None and fold(last).strip("'") not in art.table.stops
 
 
 def _lower_or_initial(text: str, at: int) -> bool:
@@ -896,11 +950,7 @@ def _colon_subject(art: _Article, lo: int, hi: int) -> _Phrase | None:
         return None
     clause = lo + max(before.rfind(c) for c in ",;") + 1
     phrase = _phrase_after(art, clause, lo + len(before))
-    if phrase is None or phrase.kind not in _SPEAKER_KINDS | {"pronoun"}:
-        return None
-    if phrase.kind == "name" and not any(p.start < phrase.end and phrase.start < p.end for p in art.persons):
-        return None
-    return phrase
+    return phrase if phrase is not None and (phrase.kind == "pronoun" or _designates(art, phrase)) else None
 
 
 def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, int | None, str | None]:
