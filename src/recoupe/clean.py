@@ -105,6 +105,7 @@ def rules_for(languages: tuple[str, ...]) -> RuleSet:
     common = load_table("clean", "common")
     fragments = dict(common.get("fragments", {}))
     fragments["agency"] = agency_pattern()
+    fragments["written_date"] = written_date_pattern(languages)
     rules: list[Rule] = []
     for name in ("common", *languages):
         table = common if name == "common" else load_table("clean", name)
@@ -153,6 +154,38 @@ def _merge(rules: Iterable[tuple[int, Rule]]) -> re.Pattern[str]:
 def agency_pattern() -> str:
     names = sorted(metadata.agency_names(), key=len, reverse=True)
     return "(?:" + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in names) + r")(?!\w)"
+
+
+def written_date_pattern(languages: Iterable[str]) -> str:
+    """A full date in words in any of ``languages`` ("mardi 12 mars 2024", "Tuesday, March 12, 2024",
+    "12. März 2024"), with an optional time; built from the weekday and month names of lang/dates."""
+    forms: list[str] = []
+    for language in languages:
+        table = load_table("dates", language)
+        if not table:
+            continue
+        weekday = _alternatives(table.get("weekdays", []))
+        month = _alternatives(table.get("months", {}))
+        suffix = _alternatives(table.get("day_suffixes", []))
+        joiner = _alternatives(table.get("joiners", []))
+        day = r"\d{1,2}" + (rf"(?:{suffix})?" if suffix else "") + r"\.?"
+        join = rf"(?:\s+(?:{joiner}))?" if joiner else ""
+        orders = {"dmy": rf"{day}{join}\s+(?:{month}){join}", "mdy": rf"(?:{month})\s+{day},?"}
+        forms.extend(
+            rf"(?:(?:{weekday}),?\s+)?{orders[order]}\s+\d{{4}}"
+            for order in table.get("orders", ["dmy"])
+            if order in orders
+        )
+    if not forms:
+        return "(?!)"
+    time = r"(?:\s*,?\s*(?:[^\W\d]{1,3}\s+)?\d{1,2}\s*[h:.]\s*\d{2})?"
+    return "(?:" + "|".join(forms) + ")" + time
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """Words as regex alternatives, longest first so "juil." is tried before "juil"."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in ordered)
 
 
 @cache
