@@ -222,6 +222,34 @@ def test_quotations_and_speakers(
             ["Ann Fox"],
             id="participle-after-a-comma-takes-the-sentence-subject",
         ),
+        pytest.param(
+            "en",
+            "Ann Fox and Bob Lane sat on the panel.\n\n“Who will pay for the new bridge?” Lane asked.",
+            ["Ann Fox", "Bob Lane", "Lane"],
+            ["Bob Lane"],
+            id="cue-in-the-sentence-after-a-question-mark",
+        ),
+        pytest.param(
+            "en",
+            "“Nobody called us back,” said flood victim Rosa Diaz.",
+            ["Rosa Diaz"],
+            ["Rosa Diaz"],
+            id="lower-case-modifiers-before-a-name",
+        ),
+        pytest.param(
+            "en",
+            "“The vote is rigged,” Rep. Bob Lane (R-Iowa), a member of the panel, said on Friday.",
+            ["Bob Lane"],
+            ["Bob Lane"],
+            id="bracketed-note-after-an-apposed-name",
+        ),
+        pytest.param(
+            "en",
+            "Ann Fox wrote that the flyer “plainly and falsely” suggests that Bob Lane supports the plan.",
+            ["Ann Fox", "Bob Lane"],
+            ["Ann Fox"],
+            id="verb-after-an-unpunctuated-quote-is-no-inverted-cue",
+        ),
     ],
 )
 def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:

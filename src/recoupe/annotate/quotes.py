@@ -667,7 +667,7 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
     if det is None:
         name = _NAME_RE.match(chunk)
         if name is None:
-            return None
+            return _premodified_person(art, pos, limit)
         start, end = _trim_name(text, pos + name.start(), pos + name.end(), table)
         return _Phrase(start, end, "name") if end > start else None
     cut = _CUT.search(chunk)
@@ -693,11 +693,28 @@ def _phrase_after(art: _Article, pos: int, limit: int) -> _Phrase | None:
     return _classify(text, pos, end, table, art.persons)
 
 
+def _premodified_person(art: _Article, pos: int, limit: int) -> _Phrase | None:
+    """A known person after a few lower-case modifiers with no article ("said 9/11 widow
+    Terry Strada", "said longtime aide Ann Fox")."""
+    for person in art.persons:
+        if person.start <= pos:
+            continue
+        words = art.text[pos : person.start].split()
+        if person.end > limit or len(words) > 4 or _CUT.search(art.text[pos : person.start]):
+            return None
+        if any(fold(w) in art.table.stops | art.table.aux_words or w[:1].isupper() for w in words):
+            return None
+        return _Phrase(person.start, person.end, "name")
+    return None
+
+
 def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
     text, table = art.text, art.table
     left = text[lo:hi]
-    appositive = re.search(rf"(?:^|[^\w’'])({_NAME})(?:{_GAP})?,(?:[^,;:«»“”\"\n]{{2,200}},){{1,2}}\s*$", left)
+    # "Jim Jordan (R-Ohio), an oversight panel member, said": a bracketed note may follow the name.
+    note = rf"(?:{_GAP}\([^()\n]{{1,30}}\))?"
+    appositive = re.search(rf"(?:^|[^\w’'])({_NAME}){note}(?:{_GAP})?,(?:[^,;:«»“”\"\n]{{2,200}},){{1,2}}\s*$", left)
     if appositive and not art.oblique(lo + appositive.start(1)):
         start, stop = _trim_name(text, lo + appositive.start(1), lo + appositive.end(1), table)
         if stop > start:
@@ -873,6 +890,21 @@ def _lower_or_initial(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?:;«»“”\"—–-("
 
 
+def _after_reach(art: _Article, seg: _Segment, hi: int) -> int:
+    """Where the cue right after a quotation may be: its sentence, or, when the splitter
+    ended the sentence at a "?”" or "!”", the next one in the paragraph ("“Why?” Vitter
+    asked."), up to the next quotation mark."""
+    post = seg.after
+    if art.text[post:hi].strip(_SPACES) or art.text[seg.end - 1] not in "?!…":
+        return hi
+    i = bisect.bisect_left(art.starts, post)
+    if i >= len(art.sentences):
+        return hi
+    reach = min(art.sentences[i].end, art.paragraph(post)[1])
+    opening = [art.text.find(mark, post, reach) for mark in art.table.closers]
+    return min([reach, *(at for at in opening if at >= 0)])
+
+
 def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
     """Find the cue and speaker phrase of a quotation whose sentence context is [lo, hi)."""
     text = art.text
@@ -882,9 +914,14 @@ def _attribute(art: _Article, seg: _Segment, lo: int, hi: int) -> _Attribution:
         start, end = _trim_name(text, post + signed.start(1), post + signed.end(1), art.table)
         if end > start:
             return _Attribution(None, _Phrase(start, end, "name"))
-    for verb in _verbs(art, post, hi)[:1]:
+    reach = _after_reach(art, seg, hi)
+    # "“…,” said X" inverts after a clause mark; "the ad “unmistakably” suggests that X" does not.
+    closed = text[seg.end - 1] in ",?!…—–-" or text[post:hi].lstrip(_SPACES)[:1] in (",", "—", "–", "-")
+    for verb in _verbs(art, post, reach)[:1]:
         at = post + verb.start()
-        phrase = _cue_phrase(art, verb, post, (post, at), hi, cover=True)
+        if not closed and not text[post:at].strip(_SPACES):
+            break
+        phrase = _cue_phrase(art, verb, post, (post, at), reach, cover=True)
         if phrase is not None and phrase.kind != "zero" and at - post < 120:
             return _Attribution((at, post + verb.end()), phrase)
     for verb in reversed(_verbs(art, lo, seg.open)):
