@@ -9,7 +9,7 @@ from recoupe.crosscheck.claims import align_statements, find_claims, select_clai
 from recoupe.crosscheck.conflicts import find_conflicts
 from recoupe.crosscheck.entities import merge_entities
 from recoupe.models import Models
-from recoupe.records import Annotations, Article, CopyGroups, Quotation, StoryInput
+from recoupe.records import Annotations, Article, CopyGroups, Mention, Quotation, StoryInput
 from recoupe.settings import Settings
 
 from .crosscheck_fixtures import fixture_data, load_story
@@ -20,7 +20,7 @@ def _check(story: StoryInput, settings: Settings, models: Models):
     alignment = align_statements(story, models=models, settings=options)
     select_claim_groups(alignment, options)
     claims = find_claims(story, models=models, settings=options, alignment=alignment)
-    return claims, find_conflicts(story, alignment, claims, settings=options)
+    return claims, find_conflicts(story, alignment, claims, settings=options, entities=merge_entities(story))
 
 
 @pytest.mark.models
@@ -70,8 +70,8 @@ def test_changed_value_in_a_copy(
     assert any({p.value for p in c.positions} >= values for c in conflicts), conflicts
 
 
-def _quote_story(speaker_b: str, text_b: str) -> StoryInput:
-    text_a = "« Nous allons reconstruire l'usine en deux ans », a déclaré Paul Ferrand."
+def _quote_story(speaker_b: str, text_b: str, speaker_a: str = "Paul Ferrand") -> StoryInput:
+    text_a = f"« Nous allons reconstruire l'usine en deux ans », a déclaré {speaker_a}."
     full_b = f"« {text_b} », a affirmé {speaker_b}."
     articles = [
         Article(id=i, input=i, original=t, clean_text=t, language="fr", content_hash=i, outlet=i)
@@ -84,25 +84,37 @@ def _quote_story(speaker_b: str, text_b: str) -> StoryInput:
         return Quotation(start, start + len(inner), inner, speaker=speaker, speaker_start=at,
                          speaker_end=at + len(speaker))
 
+    def mention(text: str, speaker: str) -> Mention:
+        name = speaker.removeprefix("M. ")  # the recogniser keeps titles out of names
+        at = text.index(name)
+        return Mention(at, at + len(name), name, "person")
+
     annotations = {
-        "a": Annotations("a", quotations=[quotation(text_a, "Nous allons reconstruire l'usine en deux ans",
-                                                    "Paul Ferrand")]),
-        "b": Annotations("b", quotations=[quotation(full_b, text_b, speaker_b)]),
+        "a": Annotations("a", mentions=[mention(text_a, speaker_a)],
+                         quotations=[quotation(text_a, "Nous allons reconstruire l'usine en deux ans", speaker_a)]),
+        "b": Annotations("b", mentions=[mention(full_b, speaker_b)], quotations=[quotation(full_b, text_b, speaker_b)]),
     }
     return StoryInput("q", articles, annotations, CopyGroups(dispatch={"a": "a", "b": "b"}))
 
 
 @pytest.mark.models
 @pytest.mark.parametrize(
-    ("speaker", "quote", "about"),
+    ("speaker_a", "speaker", "quote", "about"),
     [
-        ("Claire Dumas", "Nous allons reconstruire l'usine en deux ans", "who said"),
-        ("M. Ferrand", "Nous allons reconstruire l'usine en cinq ans", "wording of a quote"),
-        ("M. Ferrand", "Nous allons reconstruire l'usine en deux ans", None),
+        ("Paul Ferrand", "Claire Dumas", "Nous allons reconstruire l'usine en deux ans", "who said"),
+        ("Paul Ferrand", "M. Ferrand", "Nous allons reconstruire l'usine en cinq ans", "wording of a quote"),
+        ("Paul Ferrand", "M. Ferrand", "Nous allons reconstruire l'usine en deux ans", None),
+        # One man spelled two ways (English and French transliterations): one speaker.
+        ("Levan Tsiklauri", "Levan Tsiklaouri", "Nous allons reconstruire l'usine en deux ans", None),
+        ("Irakli Mchedlishvili", "Irakli Mtchedlichvili", "Nous allons reconstruire l'usine en deux ans", None),
+        # Same surname, another given name: another person.
+        ("Paul Ferrand", "Lucie Ferrand", "Nous allons reconstruire l'usine en deux ans", "who said"),
     ],
 )
-def test_quote_conflicts(settings: Settings, models: Models, speaker: str, quote: str, about: str | None) -> None:
-    story = _quote_story(speaker, quote)
+def test_quote_conflicts(
+    settings: Settings, models: Models, speaker_a: str, speaker: str, quote: str, about: str | None
+) -> None:
+    story = _quote_story(speaker, quote, speaker_a)
     _, conflicts = _check(story, settings, models)
     found = [c.about.split(":")[0] for c in conflicts if c.about.startswith(("who said", "wording"))]
     assert found == ([about] if about else [])

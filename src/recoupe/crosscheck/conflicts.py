@@ -18,8 +18,9 @@ from rapidfuzz import fuzz
 from ..records import Claim, Conflict, Evidence, Mention, Position, Quotation, StoryInput
 from ..settings import CrossCheckSettings
 from .claims import Alignment, Statement, content_terms
-from .entities import EntityIndex
+from .entities import EntityIndex, name_parts
 from .numbers import Quantity, disagree, find_quantities, fold
+from .quotes import named_speaker
 
 # Renderings of one quotation share most of their words in order (a partial quote is
 # contained in the full one); below this partial-ratio score they are different quotes.
@@ -66,7 +67,7 @@ def find_conflicts(
     With the story's ``entities``, two statements that say the same thing but for one
     place or one person (a rewrite that changed a name) are a conflict too.
     """
-    found = _statement_conflicts(alignment, settings) + _quotation_conflicts(story)
+    found = _statement_conflicts(alignment, settings) + _quotation_conflicts(story, entities)
     if entities is not None:
         found += _name_conflicts(story, alignment, entities, settings)
     conflicts = [
@@ -223,7 +224,7 @@ def _positions(kind: str, statements: list[Statement]) -> list[Position]:
     return [Position(value=head.label, evidence=evidences) for head, evidences in groups]
 
 
-def _quotation_conflicts(story: StoryInput) -> list[tuple[str, list[Position]]]:
+def _quotation_conflicts(story: StoryInput, entities: EntityIndex | None) -> list[tuple[str, list[Position]]]:
     """Renderings of one quotation attributed to different speakers or stating different values."""
     language = {a.id: a.language for a in story.articles}
     quotes = [
@@ -243,8 +244,7 @@ def _quotation_conflicts(story: StoryInput) -> list[tuple[str, list[Position]]]:
             if fuzz.partial_ratio(fold(a.text), fold(b.text)) < _SAME_QUOTE:
                 continue
             seen.add((i, j))
-            speaker_a, speaker_b = _speaker_key(a), _speaker_key(b)
-            if speaker_a and speaker_b and speaker_a != speaker_b:
+            if _other_speakers(article_a, a, article_b, b, entities):
                 out.append((
                     f"who said: « {a.text} »",
                     [_speaker_position(article_a, a), _speaker_position(article_b, b)],
@@ -260,11 +260,20 @@ def _quotation_conflicts(story: StoryInput) -> list[tuple[str, list[Position]]]:
     return out
 
 
-def _speaker_key(quotation: Quotation) -> str | None:
-    """The surname, folded: "Vladimir Poutine", "M. Poutine" and "Poutine" are one speaker."""
-    if not quotation.speaker:
-        return None
-    return fold(quotation.speaker.split()[-1])
+def _other_speakers(
+    article_a: str, a: Quotation, article_b: str, b: Quotation, entities: EntityIndex | None
+) -> bool:
+    """Whether two named speakers are different people: different entities of the story when
+    both are known, else different surnames once spellings are keyed ("Vladimir Poutine",
+    "M. Poutine" and "Putin" are one speaker, and so are "Tsiklauri" and "Tsiklaouri")."""
+    if not a.speaker or not b.speaker:
+        return False
+    if entities is not None:
+        known_a, known_b = named_speaker(article_a, a, entities), named_speaker(article_b, b, entities)
+        if known_a is not None and known_b is not None:
+            return known_a != known_b
+    parts_a, parts_b = name_parts(a.speaker), name_parts(b.speaker)
+    return bool(parts_a and parts_b) and parts_a[-1] != parts_b[-1]
 
 
 def _speaker_position(article: str, quotation: Quotation) -> Position:

@@ -86,11 +86,7 @@ def _speaker(
 ) -> tuple[str | None, str | None]:
     """(entity id, display name) of a quotation's speaker."""
     if quotation.speaker is not None:
-        entity = None
-        if quotation.speaker_start is not None and quotation.speaker_end is not None:
-            mention = Mention(quotation.speaker_start, quotation.speaker_end, quotation.speaker, "person")
-            entity = entities.entity_for_mention(item_article, mention)
-        entity = entity or entities.entity_for_name(quotation.speaker, article_id=item_article)
+        entity = named_speaker(item_article, quotation, entities)
         return entity, entities.name_of(entity) if entity else quotation.speaker
     if quotation.speaker_role is not None:
         found = _resolve_role(quotation.speaker_role, language, holders, models)
@@ -99,6 +95,18 @@ def _speaker(
             entity = entities.entity_for_name(holder.name, article_id=aid)
             return entity, entities.name_of(entity) if entity else holder.name
     return None, None
+
+
+def named_speaker(article_id: str, quotation: Quotation, entities: EntityIndex) -> str | None:
+    """The entity of the speaker a quotation names: its mention's, else the one its name stands for."""
+    if quotation.speaker is None:
+        return None
+    if quotation.speaker_start is not None and quotation.speaker_end is not None:
+        mention = Mention(quotation.speaker_start, quotation.speaker_end, quotation.speaker, "person")
+        found = entities.entity_for_mention(article_id, mention)
+        if found is not None:
+            return found
+    return entities.entity_for_name(quotation.speaker, article_id=article_id)
 
 
 def _words(text: str) -> set[str]:
