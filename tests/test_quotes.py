@@ -257,17 +257,28 @@ def test_speaker_attribution(language: str, text: str, names: list[str], speaker
 
 
 @pytest.mark.parametrize(
-    ("text", "role"),
+    ("language", "text", "names", "role"),
     [
         pytest.param(
+            "en",
             "“We have no suspect yet,” the sheriff said, adding that the search would go on “for several more days.”",
+            [],
             "the sheriff",
             id="role-phrase-ends-before-its-cue",
         ),
+        pytest.param(
+            "fr",
+            "Le père de Julien Morel « a signalé sa disparition dès le soir », a indiqué le procureur de Brest. "
+            "Selon le magistrat, l'enquête porte sur « plusieurs pistes sérieuses à ce stade ».",
+            ["Julien Morel"],
+            "le procureur de Brest",
+            id="role-points-back-to-the-unnamed-speaker-not-to-a-relative",
+        ),
     ],
 )
-def test_unresolved_role_phrase(text: str, role: str) -> None:
-    assert {q.speaker_role for q in _quotes(text, "en")} == {role}
+def test_unresolved_role_phrase(language: str, text: str, names: list[str], role: str) -> None:
+    found = _quotes(text, language, names)
+    assert {(q.speaker, q.speaker_role) for q in found} == {(None, role)}
 
 
 def test_role_resolved_inside_the_article() -> None:

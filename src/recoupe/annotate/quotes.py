@@ -447,6 +447,14 @@ class _Article:
             (self.table.gendered[w] for w in map(fold, surface.split()) if w in self.table.gendered), None
         )
 
+    def unnamed_speaker(self, pos: int, group: str) -> tuple[int, str] | None:
+        """The position and role of the nearest earlier speaker known only by a role of ``group``."""
+        for at, speaker, _, _, role in reversed(self.history):
+            if at < pos and (speaker is not None or role is not None):
+                found = role_group(role, self.table) if speaker is None and role else None
+                return (at, role) if found and found[1] == group and role else None
+        return None
+
     def last_speaker(self, pos: int, gender: str | None) -> tuple[str | None, int | None, int | None, str | None]:
         """The named speaker of the nearest earlier quotation, of the right gender."""
         for at, speaker, s_start, s_end, role in reversed(self.history):
@@ -543,6 +551,11 @@ class _Article:
                 speaker, s_start, s_end, _ = self.antecedent(
                     phrase.start, any_person=True, gender=gender, resume=resume
                 )
+                unnamed = self.unnamed_speaker(phrase.start, group[1])
+                if unnamed is not None and (s_start is None or unnamed[0] > s_start):
+                    # "a précisé le procureur de Lyon. Selon le magistrat, « … »": the role
+                    # points back to the unnamed speaker before, not to an older name.
+                    return None, None, None, unnamed[1]
                 return speaker, s_start, s_end, surface
             return None, None, None, surface
         det = self.table.det_re.match(surface)
@@ -585,6 +598,9 @@ def role_holders(text: str, names: Sequence[tuple[int, int]], table: QuoteTable)
         left = left[cut + 1 :]
         left = re.sub(r"[\s,.]+$", "", left)
         role = _role_at_end(left, table)
+        if role is not None and fold(role.split()[-1]).rstrip("'’") in table.oblique:
+            # "la mère de Mohamed": the role is someone else's, said of the name.
+            role = None
         if role is None:
             right = re.match(r"\s*,\s*([^,;:!?()«»“”\"\n]{3,80})[,.;]", text[end : end + 100])
             role = right.group(1) if right and role_group(right.group(1), table) else None
