@@ -250,6 +250,21 @@ def test_quotations_and_speakers(
             ["Ann Fox"],
             id="verb-after-an-unpunctuated-quote-is-no-inverted-cue",
         ),
+        pytest.param(
+            "en",
+            "“We lost the whole valley,” Ms. Rosa Diaz of the Farmers Union said.",
+            ["Rosa Diaz", "Farmers Union"],
+            ["Rosa Diaz"],
+            id="person-of-an-organisation-is-the-subject",
+        ),
+        pytest.param(
+            "en",
+            "“Our wells ran dry,” said Ann Fox.\n\nThe drought is a problem that worries Bob Lane, the county "
+            "engineer.\n\n“We have water for one more month,” he said.",
+            ["Ann Fox", "Bob Lane"],
+            ["Ann Fox", "Bob Lane"],
+            id="name-after-a-relative-that-is-no-apposition",
+        ),
     ],
 )
 def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:

@@ -95,6 +95,7 @@ class QuoteTable:
     generic: frozenset[str]
     complement_re: re.Pattern[str]
     demonym_endings: tuple[str, ...]
+    affiliation_re: re.Pattern[str]
 
 
 @cache
@@ -147,6 +148,7 @@ def quote_table(language: str) -> QuoteTable | None:
         former=frozenset(fold(w) for w in data["former"]),
         generic=frozenset(fold(w) for w in data["generic"]),
         demonym_endings=tuple(fold(e) for e in data["demonym_endings"]),
+        affiliation_re=re.compile(_alt(data["affiliations"])),
         complement_re=re.compile(rf"[\s\u00a0]*{_alt(data['complements'])}(?![\w\-])", flags),
         continuing_re=re.compile(rf"(?<![\w\-]){_alt(fold(c) for c in data['continuing'])}(?![\w])"),
         roles=tuple(
@@ -391,7 +393,8 @@ class _Article:
         tail = " ".join(re.split(r"[,;:()«»“”\"\n]", before)[-1].split()[-6:])
         for det in self.table.det_re.finditer(tail):
             phrase = tail[det.start() :]
-            if det.start() and tail[det.start() - 1].isalpha():
+            if (det.start() and tail[det.start() - 1].isalpha()) or fold(det.group().strip()) in self.table.stops:
+                # "something that concerns Henry Crespo": a relative "that" heads no noun.
                 continue
             previous = tail[: det.start()].split()
             if previous and fold(previous[-1]) in self.table.oblique:
@@ -724,6 +727,20 @@ def _premodified_person(art: _Article, pos: int, limit: int) -> _Phrase | None:
     return None
 
 
+def _affiliated_person(art: _Article, lo: int, hi: int) -> _Phrase | None:
+    """A known person with the body they belong to ("Mr. Morgan of the Sierra Club said"):
+    the person is the subject, not the body."""
+    left = art.text[lo:hi].rstrip(_SPACES + "\n")
+    found = re.search(
+        rf"(?:^|[^\w’'])({_NAME}){_GAP}{art.table.affiliation_re.pattern}{_GAP}(?:[\w’']+{_GAP})?{_NAME}$", left
+    )
+    if found is None:
+        return None
+    start, stop = lo + found.start(1), lo + found.end(1)
+    person = next((p for p in art.persons if p.start < stop and start < p.end), None)
+    return _Phrase(person.start, person.end, "name") if person and not art.oblique(person.start) else None
+
+
 def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
     """The subject phrase that ends at ``hi`` ("Le porte-parole du Kremlin" a indiqué)."""
     text, table = art.text, art.table
@@ -735,6 +752,9 @@ def _phrase_before(art: _Article, lo: int, hi: int) -> _Phrase | None:
         start, stop = _trim_name(text, lo + appositive.start(1), lo + appositive.end(1), table)
         if stop > start:
             return _Phrase(start, stop, "name")
+    affiliated = _affiliated_person(art, lo, hi)
+    if affiliated is not None:
+        return affiliated
     while True:
         left = re.sub(r"\s*\([^()]{1,30}\)$", "", left.rstrip(_SPACES + "\n,"))
         # A contracted auxiliary right before the cue ("He’s claiming").
