@@ -105,8 +105,12 @@ def tables(language: str) -> EntityTables:
         + [re.escape(r) for r in sorted(roles, key=len, reverse=True)]
     )
     modifier = data.get("role_modifier_pattern", "").strip("^$")
+    # A function word is never a modifier: "président de Ferralys" names the company's
+    # president, and "de" only looks like an adjective ending in -e.
+    function_words = "|".join(re.escape(w) for w in sorted(data.get("function_words", ()), key=len, reverse=True))
+    not_function = rf"(?!(?:{function_words})(?![\w'’]))" if function_words else ""
     # the modifier is in lower case even where titles match in any case ("Mme Claire Martin")
-    modifier_part = rf"(?:\s+(?-i:{modifier}))?" if modifier else ""
+    modifier_part = rf"(?:\s+{not_function}(?-i:{modifier}))?" if modifier else ""
     prefix = rf"(?:{title}){modifier_part}\s+"
     # an apposition puts a comma between the role and the name ("sa sœur, Hélène Vidal")
     before = rf"(?:{title}){modifier_part},?\s+"
