@@ -359,6 +359,15 @@ def _bind_bare_names(bare: list[_Item], full: list[_Item], union: _Union) -> dic
             node = f"bare:{key}:{gender or ''}"
             binding[(None, key, gender)] = node
             union.find(node)
+    # With no full name to join, "Tissot" and "M. Tissot" are one person unless the story
+    # also has "Mme Tissot": the untitled name then stays apart, as it could be either.
+    lone: dict[str, list[str]] = defaultdict(list)
+    for (scope, key, _), node in binding.items():
+        if scope is None and node.startswith("bare:"):
+            lone[key].append(node)
+    for nodes in lone.values():
+        if len(nodes) == 2 and any(n.endswith(":") for n in nodes):
+            union.join(*nodes)
     for article, key, gender in undecided:
         binding[(article, key, gender)] = binding[(None, key, gender)]
     return binding
