@@ -221,6 +221,12 @@ def test_entities_are_ranked_and_complete() -> None:
         ("U.S.", "United States", True),
         ("Slovénie", "Slovaquie", False),
         ("Jean-Marie Le Pen", "Marine Le Pen", False),
+        ("Irakli Mchedlishvili", "Irakli Mtchedlichvili", True),
+        ("Levan Tsiklauri", "Levan Tziklauri", True),
+        ("Levan Tsiklauri", "Lévan Tsiklaouri", True),
+        ("Karl-Heinz Brückner", "Karl-Heinz Brueckner", True),
+        ("Hans Müller", "Hans Mueller", True),
+        ("Hans Müller", "Hans Möller", False),
     ],
 )
 def test_name_keys(first: str, second: str, same: bool) -> None:
@@ -285,6 +291,26 @@ def test_no_entity_holds_two_full_names(story_mentions: list[list[tuple[str, str
         assert len(full) <= 1
 
 
+@pytest.mark.parametrize(
+    ("mentions", "entities"),
+    [
+        ([("Tissot", None), ("Tissot", "M.")], [{"Tissot"}]),
+        ([("Tissot", "M."), ("Tissot", None), ("Tissot", "M.")], [{"Tissot"}]),
+        # With a man and a woman of that name, an untitled "Tissot" could be either.
+        ([("Tissot", "M."), ("Tissot", "Mme"), ("Tissot", None)], [{"Tissot"}, {"Tissot"}, {"Tissot"}]),
+    ],
+)
+def test_bare_surnames_without_a_full_name(mentions: list[tuple[str, str | None]], entities: list[set[str]]) -> None:
+    text, found = "", []
+    for name, title in mentions:
+        text += (f"{title} " if title else "") + name
+        found.append(Mention(len(text) - len(name), len(text), name, "person", title))
+        text += " a parlé. "
+    article = _article("a", text, "fr")
+    index = merge_entities(StoryInput("s", [article], {"a": Annotations("a", mentions=found)}, CopyGroups()))
+    assert [set(e.variants) for e in index.entities] == entities
+
+
 # ------------------------------------------------------------------ mentions
 
 
@@ -315,6 +341,12 @@ def _mentions(text: str, language: str, models: Models) -> list[Mention]:
             "Hier, M. Dupont a vu Mme Claire Martin.",
             "fr",
             [("Dupont", "person", "M."), ("Claire Martin", "person", "Mme")],
+        ),
+        # "de" is no role adjective: the company's president, not a person named Ferralys.
+        (
+            "Hier, le président de Ferralys a parlé à M. Dupont.",
+            "fr",
+            [("Ferralys", "other", None), ("Dupont", "person", "M.")],
         ),
     ],
 )
