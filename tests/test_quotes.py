@@ -265,6 +265,13 @@ def test_quotations_and_speakers(
             ["Ann Fox", "Bob Lane"],
             id="name-after-a-relative-that-is-no-apposition",
         ),
+        pytest.param(
+            "en",
+            "Bob Lane met the strikers. “We hear you,” Lane said. He offered no date. “Talks will resume soon.”",
+            ["Bob Lane", "Lane"],
+            ["Bob Lane", "Bob Lane"],
+            id="pronoun-sentence-keeps-the-account-of-the-last-speaker",
+        ),
     ],
 )
 def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:

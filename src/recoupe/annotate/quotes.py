@@ -1044,7 +1044,19 @@ def _previous_speaker(art: _Article, lo: int) -> tuple[str | None, int | None, i
         if phrase is not None and phrase.kind != "other":
             return art.resolve(phrase)
     introduced = _colon_subject(art, prev_lo, prev_hi)
-    return art.resolve(introduced) if introduced else (None, None, None, None)
+    if introduced is not None:
+        return art.resolve(introduced)
+    return _continued_account(art, prev_lo, prev_hi)
+
+
+def _continued_account(art: _Article, lo: int, hi: int) -> tuple[str | None, int | None, int | None, str | None]:
+    """A sentence about the last speaker by a pronoun ("He didn't suggest retaliation.")
+    keeps the account theirs: the quotation after it is still that speaker's."""
+    subject = _sentence_subject(art, lo, hi)
+    if subject is None or subject.kind != "pronoun" or not art.history:
+        return None, None, None, None
+    found = art.resolve(subject)
+    return found if found[0] is not None and found[0] == art.history[-1][1] else (None, None, None, None)
 
 
 # ------------------------------------------------------------------ quotations
