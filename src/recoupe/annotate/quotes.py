@@ -4,11 +4,14 @@ Quotation marks are paired with a stack, so nested marks stay inside their outer
 quotation, a quotation continued over paragraphs (the next paragraph reopens the
 mark) stays one, and a stray mark is ignored. Two quotations separated only by an
 incise ("“A,” he said, “B.”") are kept as one. The cue is searched in this order:
-right after the quotation, before it in its sentence, later in its sentence,
-"selon X" / "according to X", inside the quotation (French incise); a quotation
-standing alone takes the speaker of the sentence before it. Pronouns, inversions
-("a-t-il ajouté"), "M. Kim" and role phrases are resolved inside the article; a
-role the article does not resolve is kept in ``speaker_role`` for the story.
+right after the quotation (in the next sentence when the quotation ends with "?" or
+"!"), before it in its sentence, later in its sentence, "selon X" / "according to X",
+inside the quotation (French incise), the subject of a clause ending with a colon; a
+quotation standing alone takes the speaker of the sentence before it. Pronouns,
+inversions ("a-t-il ajouté"), "M. Kim", nationality nouns ("l'Américain") and role
+phrases are resolved inside the article (a role after a continuing cue such as "a
+ajouté" to the speaker before); a role the article does not resolve is kept in
+``speaker_role`` for the story, and a generic source ("la presse") has no speaker.
 
 Language knowledge lives in ``lang/quotes/<language>.toml``.
 """
