@@ -272,6 +272,14 @@ def test_quotations_and_speakers(
             ["Bob Lane", "Bob Lane"],
             id="pronoun-sentence-keeps-the-account-of-the-last-speaker",
         ),
+        pytest.param(
+            "fr",
+            "Le préfet a parlé. Le ton reste ferme. Hans Vogel, président de Stahlwerk France, a répété que "
+            "l'usine « n'est plus rentable ».",
+            ["Hans Vogel"],
+            ["Hans Vogel"],
+            id="a-sentence-before-the-apposition-is-no-noun-it-complements",
+        ),
     ],
 )
 def test_speaker_attribution(language: str, text: str, names: list[str], speakers: list[str | None]) -> None:

@@ -393,7 +393,8 @@ class _Article:
             # "the Middle East", "la Corée du Nord": a name after an article is no person.
             return True
         # "l'agence de presse russe Ria": a name in apposition to a noun that is no role.
-        tail = " ".join(re.split(r"[,;:()«»“”\"\n]", before)[-1].split()[-6:])
+        # The noun a name complements is in the same clause: a full stop ends the search too.
+        tail = " ".join(re.split(r"[,;:()«»“”\"\n]|[.!?…](?=\s|$)", before)[-1].split()[-6:])
         for det in self.table.det_re.finditer(tail):
             phrase = tail[det.start() :]
             if (det.start() and tail[det.start() - 1].isalpha()) or fold(det.group().strip()) in self.table.stops:
