@@ -41,6 +41,13 @@ def _only(text: str, published: str | None, language: str, expression: str) -> T
         ("fr", "Il est parti lundi dernier.", "2024-03-14", "lundi dernier", "2024-03-11"),
         ("fr", "Il est arrivé jeudi.", "2024-03-14", "jeudi", "2024-03-14"),
         ("fr", "Il partira jeudi.", "2024-03-13", "jeudi", "2024-03-14"),
+        # The verb before the day tells its tense, not a plan named after it.
+        ("fr", "Ils étaient entrés samedi matin dans la cavité pour une exploration prévue sur une journée.",
+         "2024-03-12", "samedi matin", "2024-03-09"),
+        ("en", "Results will be announced on Wednesday, the commission said.", "2023-11-06", "on Wednesday",
+         "2023-11-08"),
+        ("fr", "La syndicaliste confirme l'appel à la grève lancé pour lundi.", "2024-03-15", "pour lundi",
+         "2024-03-18"),
         ("fr", "Le vote aura lieu mardi prochain.", "2024-03-14", "mardi prochain", "2024-03-19"),
         ("fr", "Hier, la mairie a fermé.", "2024-03-14", "Hier", "2024-03-13"),
         ("fr", "Avant-hier, la mairie a fermé.", "2024-03-14", "Avant-hier", "2024-03-12"),

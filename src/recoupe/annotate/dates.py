@@ -201,11 +201,21 @@ class _Lexicon:
         return any(tail.endswith(word) and (len(tail) == len(word) or tail[-len(word) - 1] in " '")
                    for word in words)
 
-    def speaks_of_future(self, window: str) -> bool:
-        return any(p.search(window) for p in self.future)
+    def tense_near(self, text: str, window: tuple[int, int], at: tuple[int, int]) -> str | None:
+        """"future" or "past" as told in ``text[window]`` about the expression at ``at``.
 
-    def speaks_of_past(self, window: str) -> bool:
-        return any(p.search(window) for p in self.past)
+        The verb that dates an expression comes before it ("étaient entrés samedi",
+        "will be announced on Wednesday"), so the markers before it decide, a future one
+        over a past one (its auxiliary governs the participle); only without any, those
+        after it ("la journée d'action du 16 octobre, prévue de longue date")."""
+        before: set[str] = set()
+        after: set[str] = set()
+        for tense, patterns in (("future", self.future), ("past", self.past)):
+            for pattern in patterns:
+                for match in pattern.finditer(text, *window):
+                    (after if match.start() >= at[1] else before).add(tense)
+        side = before or after
+        return "future" if "future" in side else "past" if side else None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -452,10 +462,10 @@ def _contextual_rules(
         fields = dict(f.fields)
         index = sentence_of(f)
         window = _clause_around(text, f, spans[index] if index >= 0 else (f.start, f.end))
-        future = lexicon.speaks_of_future(window)
+        tense = lexicon.tense_near(text, window, (f.start, f.end))
         if ("wd" in fields or "m" in fields or "md" in fields) and "dir" not in fields:
-            fields["dir"] = "future" if future else "past"
-        if _gives_day(fields) and not future and lexicon.speaks_of_past(window):
+            fields["dir"] = "future" if tense == "future" else "past"
+        if _gives_day(fields) and tense == "past":
             fields["told"] = "past"
         tensed.append(_Found(f.start, f.end, f.kind, fields))
     days_by_sentence: dict[int, list[_Found]] = {}
@@ -480,13 +490,13 @@ def _contextual_rules(
     return rules
 
 
-def _clause_around(text: str, f: _Found, sentence: tuple[int, int]) -> str:
-    """The clause holding ``f``, or the sentence when the clause holds nothing but ``f``."""
+def _clause_around(text: str, f: _Found, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The bounds of the clause holding ``f``, or the sentence's when the clause holds nothing but ``f``."""
     left = max((m.end() for m in _CLAUSE.finditer(text, sentence[0], f.start)), default=sentence[0])
     right = next((m.start() for m in _CLAUSE.finditer(text, f.end, sentence[1])), sentence[1])
     if len(text[left:right].split()) - len(text[f.start : f.end].split()) < 2:
-        return text[sentence[0] : sentence[1]]
-    return text[left:right]
+        return sentence
+    return left, right
 
 
 def _gives_day(fields: dict[str, str]) -> bool:
