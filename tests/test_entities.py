@@ -19,7 +19,7 @@ from recoupe.errors import DataUnavailable
 from recoupe.evaluate.entities import overlap_score, read_hipe, read_wikineural, score
 from recoupe.models import Models
 from recoupe.records import Annotations, Article, CopyGroups, EntityType, Mention, StoryInput
-from recoupe.settings import AnnotateSettings
+from recoupe.settings import AnnotateSettings, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "entities"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -498,3 +498,15 @@ def test_missing_data_is_reported(tmp_path: Path) -> None:
         read_wikineural(tmp_path / "nothing.conllu")
     with pytest.raises(DataUnavailable):
         read_hipe(tmp_path)
+
+
+@pytest.mark.models
+def test_annotation_in_two_processes_is_the_same(models: Models, settings: Settings) -> None:
+    from recoupe.annotate import annotate_many
+    from recoupe.bench.annotate import generate_articles
+
+    articles = generate_articles(20)
+    alone = annotate_many(articles, settings=settings.replace("annotate", ner_processes=1), models=models)
+    shared = annotate_many(articles, settings=settings.replace("annotate", ner_processes=2), models=models)
+    assert [n.article_id for n in shared] == [a.id for a in articles]
+    assert shared == alone

@@ -1,11 +1,15 @@
 """Per-article annotation: sentences, entity mentions, quotations, temporal expressions.
 
-Pure per article (no cross-article state), so it scales out: the batch form only
-exists to let spaCy process many texts in one pass.
+Pure per article (no cross-article state), so it scales out: with
+``annotate.ner_processes`` above one, batches are split among forked worker
+processes that each run the whole annotation (spaCy, the clean-up rules, the
+quotation finder) on their share with the models already loaded, which uses
+the cores for the rules as well as for spaCy.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
 
 from ..models import Models
@@ -16,9 +20,38 @@ from .entities import find_mentions_many
 from .quotes import find_quotations
 from .sentences import split_sentences
 
+# Below this many articles per worker, starting the workers costs more than it saves.
+_MIN_PER_WORKER = 8
+# What the forked workers inherit: set just before the fork, read by _annotate_share.
+_INHERITED: tuple[Settings, Models] | None = None
+
 
 def annotate_many(articles: Sequence[Article], *, settings: Settings, models: Models) -> list[Annotations]:
     """Annotations of each article, in the order given."""
+    workers = min(settings.annotate.ner_processes, len(articles) // _MIN_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _annotate_here(articles, settings=settings, models=models)
+    for language in {a.language for a in articles}:
+        models.spacy(language)  # loaded once here, shared with the workers by the fork
+    shares = [list(articles[n::workers]) for n in range(workers)]
+    global _INHERITED
+    _INHERITED = (settings, models)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_annotate_share, shares)
+    finally:
+        _INHERITED = None
+    by_id = {notes.article_id: notes for share in results for notes in share}
+    return [by_id[a.id] for a in articles]
+
+
+def _annotate_share(share: list[Article]) -> list[Annotations]:
+    assert _INHERITED is not None, "annotation workers are started by annotate_many"
+    settings, models = _INHERITED
+    return _annotate_here(share, settings=settings, models=models)
+
+
+def _annotate_here(articles: Sequence[Article], *, settings: Settings, models: Models) -> list[Annotations]:
     sentences = {a.id: split_sentences(a.clean_text, a.language) for a in articles}
     mentions = find_mentions_many(articles, sentences, models=models, settings=settings.annotate)
     return [

@@ -168,12 +168,8 @@ def find_mentions_many(
                 result[article.id] = _finish(article.clean_text, spans, table)
             continue
         disable = [name for name in nlp.pipe_names if name != "ner"]
-        docs = nlp.pipe(
-            (a.clean_text for a in group),
-            batch_size=settings.ner_batch_size,
-            disable=disable,
-            n_process=settings.ner_processes,
-        )
+        # One process: annotate_many spreads whole articles over processes, rules included.
+        docs = nlp.pipe((a.clean_text for a in group), batch_size=settings.ner_batch_size, disable=disable)
         for article, doc in zip(group, docs, strict=True):
             spans = [
                 (ent.start_char, ent.end_char, SPACY_TYPES[ent.label_]) for ent in doc.ents if ent.label_ in SPACY_TYPES
