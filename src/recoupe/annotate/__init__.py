@@ -31,11 +31,12 @@ def annotate_many(articles: Sequence[Article], *, settings: Settings, models: Mo
     workers = min(settings.annotate.ner_processes, len(articles) // _MIN_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return _annotate_here(articles, settings=settings, models=models)
-    for language in {a.language for a in articles}:
-        models.spacy(language)  # loaded once here, shared with the workers by the fork
+    # The models are loaded once here and shared with the workers by the fork; the workers get
+    # them in a Models of their own, whose lock no other thread of this process can be holding.
+    loaded = Models(nlp={language: models.spacy(language) for language in {a.language for a in articles}})
     shares = [list(articles[n::workers]) for n in range(workers)]
     global _INHERITED
-    _INHERITED = (settings, models)
+    _INHERITED = (settings, loaded)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_annotate_share, shares)
