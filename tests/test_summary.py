@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recoupe.crosscheck import cross_check
+from recoupe import crosscheck
 from recoupe.crosscheck.claims import align_statements
 from recoupe.crosscheck.summary import summarise
 from recoupe.evaluate.rouge import rouge_recall, tokens
@@ -74,7 +74,7 @@ def test_summary_rouge_gate(settings: Settings, models: Models) -> None:
 @pytest.mark.models
 def test_cross_check_brief(settings: Settings, models: Models) -> None:
     story = load_story()
-    brief = cross_check(story, settings=settings, models=models, words=30)
+    brief = crosscheck.cross_check(story, settings=settings, models=models, words=30)
     assert brief.id == story.id
     assert brief.language == "fr"
     assert brief.articles == [a.id for a in story.articles]
@@ -94,7 +94,7 @@ def test_title_falls_back_to_a_first_sentence(settings: Settings, models: Models
     story = load_story()
     for article in story.articles:
         article.title = None
-    brief = cross_check(story, settings=settings, models=models)
+    brief = crosscheck.cross_check(story, settings=settings, models=models)
     firsts = {a.clean_text.split(". ")[0] + "." for a in story.articles}
     assert brief.title in firsts
 
