@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("-o", "--output", metavar="FILE", help="write there instead of stdout")
     brief.add_argument("--db", metavar="FILE", help="a store to add to first (default: a temporary one)")
     brief.add_argument("--story", metavar="ID", action="append", help="only this story (repeatable)")
-    brief.add_argument("--words", type=int, metavar="N", help="summary length in words (default 100)")
+    brief.add_argument("--words", type=int, metavar="N",
+                       help="summary length in words (default 100; its last sentence may run past it)")
 
     ingest = _command(
         sub, "ingest", "Add articles to a persistent store (the same content twice is one article).",
