@@ -112,11 +112,16 @@ class DedupeSettings:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    threshold: float = 0.15
+    threshold: float = 0.05
+    margin: float = 0.15
+    density_neighbours: int = 10
+    density_ratio: float = 0.3
+    pool_stories: int = 2
+    split_cap: int = 40
     window_days: int = 30
     weight_terms: float = 1.0
-    weight_entities: float = 6.0
-    weight_numbers: float = 1.0
+    weight_entities: float = 2.0
+    weight_numbers: float = 0.5
     weight_vector: float = 1.0
     vector_floor: float = 0.3
     time_decay: float = 0.2
@@ -130,19 +135,31 @@ class ClusterSettings:
 
     def validate(self) -> None:
         if not 0.0 < self.threshold < 1.0:
-            raise ConfigError(f"cluster.threshold must lie in (0, 1), got {self.threshold}")
+            raise ConfigError(
+                f"cluster.threshold must lie in (0, 1), got {self.threshold}; it is the least mean "
+                "similarity for a story to be considered at all (0.05 is usual)"
+            )
+        if not 0.0 <= self.margin < 1.0:
+            raise ConfigError(
+                f"cluster.margin must lie in [0, 1), got {self.margin}; larger joins more (0.15 is usual)"
+            )
         if self.window_days < 1:
             raise ConfigError(f"cluster.window_days must be at least 1, got {self.window_days}")
         for name in ("weight_terms", "weight_entities", "weight_numbers", "weight_vector"):
             if getattr(self, name) < 0.0:
                 raise ConfigError(f"cluster.{name} must not be negative, got {getattr(self, name)}")
-        for name in ("vector_floor", "time_decay"):
+        for name in ("vector_floor", "time_decay", "density_ratio"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ConfigError(f"cluster.{name} must lie in [0, 1), got {getattr(self, name)}")
-        for name in ("article_terms", "story_terms", "block_keys", "posting_cap", "max_candidates",
-                     "recent_stories", "vector_neighbours"):
+        for name in ("density_neighbours", "pool_stories", "article_terms", "story_terms", "block_keys",
+                     "posting_cap", "max_candidates", "recent_stories", "vector_neighbours"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"cluster.{name} must be at least 1, got {getattr(self, name)}")
+        if self.split_cap < 2:
+            raise ConfigError(
+                f"cluster.split_cap must be at least 2, got {self.split_cap}; stories up to this size "
+                "are regrouped article by article (40 is usual)"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Online story clustering: each article joins the best story or opens one.
+"""Online story clustering: each article regroups the few stories it is close to.
 
 An article is compared only with candidate stories found by blocking: inverted
 indexes on its rarest terms, entities and numbers, and the nearest embeddings
@@ -6,22 +6,25 @@ among the most recently updated stories. Candidates are ranked by how many
 blocks they share with the article and only the best few are scored, so the
 cost of one assignment does not grow with the number of stories.
 
-The score mixes four cosines: idf-weighted terms (within one language),
-entities, numbers, and the multilingual title-and-lead embedding. Terms do not
-meet across languages, so a story in another language is judged on the
-language-neutral signals alone (the weights are renormalised over the signals
-both sides have). A story whose last article is older than ``window_days``
-before the new one has gone cold and takes no more articles.
+The article and the members of the ``pool_stories`` closest candidates are then
+regrouped by the density-corrected average linkage of :mod:`.local`, from their
+pairwise similarities (cached) and their densities. Regrouping, rather than
+only joining the best story, lets a later article undo an early mistake: two
+same-kind events that met while their densities were still unknown part again
+once their own reports have arrived. A story whose last article is older than
+``window_days`` before the new one has gone cold and takes no more articles. A
+story keeps its latest ``split_cap`` members one by one while it is among the
+recent stories (all of them leave once it is not): the others form its *core*,
+known by their sums only and regrouped as a whole, which bounds both the memory
+and the cost of a regrouping.
 """
 
 from __future__ import annotations
 
-import base64
 import heapq
 import math
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,46 +32,15 @@ import numpy as np
 from ..errors import ConfigError
 from ..settings import ClusterSettings
 from .features import ArticleFeatures
+from .local import APART, agglomerate, density
+from .state import Member, member_from_state, member_state, node_from_state, node_state
+from .vectors import Node, Space, combine, copy_sums, gap, similarity, single, top
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _KINDS = ("terms", "entities", "numbers")
-
-
-@dataclass(slots=True)
-class _Space:
-    """Document frequencies of one kind of key, for idf weights."""
-
-    df: Counter[str] = field(default_factory=Counter)
-
-    def idf(self, key: str, documents: int) -> float:
-        return math.log((documents + 1) / (self.df[key] + 1)) + 1.0
-
-
-@dataclass(slots=True)
-class _Story:
-    id: str
-    size: int = 0
-    first: int | None = None
-    last: int | None = None
-    touched: int = 0
-    # Sums of the members' unit vectors, per kind; terms are kept per language.
-    terms: dict[str, dict[str, float]] = field(default_factory=dict)
-    entities: dict[str, float] = field(default_factory=dict)
-    numbers: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    vector: np.ndarray | None = None
-    members: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Weighted:
-    """An article's idf-weighted unit vectors and its blocking keys."""
-
-    features: ArticleFeatures
-    terms: dict[str, float]
-    entities: dict[str, float]
-    numbers: dict[str, float]
-    blocks: list[str]
+# Similarities cached per member beyond this many times the density's neighbours
+# are pruned to the highest (the density only reads those).
+_SIMS_KEPT = 4
 
 
 class StoryClusterer:
@@ -80,15 +52,16 @@ class StoryClusterer:
 
     def _reset(self) -> None:
         self._documents = 0
-        self._spaces = {kind: _Space() for kind in _KINDS}
+        self._spaces = {kind: Space() for kind in _KINDS}
         self._frozen = False
-        self._stories: dict[str, _Story] = {}
+        self._stories: dict[str, Node] = {}
+        self._members: dict[str, Member] = {}
         self._aliases: dict[str, str] = {}
         self._postings: dict[str, OrderedDict[str, None]] = {}
         self._clock = 0
+        self._seq = 0
         self._recent: OrderedDict[str, int] = OrderedDict()
-        dimension = 0
-        self._matrix = np.zeros((self.settings.recent_stories, dimension), dtype=np.float32)
+        self._matrix = np.zeros((self.settings.recent_stories, 0), dtype=np.float32)
         self._free_rows = list(range(self.settings.recent_stories - 1, -1, -1))
         self._row_story: dict[int, str] = {}
 
@@ -97,28 +70,24 @@ class StoryClusterer:
     def add(self, features: ArticleFeatures) -> str:
         """Put one article in a story and return the story id.
 
-        The story it joins may then absorb candidate stories that have become
-        close enough to it (two halves of one event that met only through this
-        article); :meth:`assignments` gives the ids after such merges.
+        Regrouping may move earlier articles between the stories it touched;
+        :meth:`assignments` gives every article's current story.
         """
         if not self._frozen:
             self._count(features)
-        weighted = self._weigh(features)
-        single = _Story(id="")
-        _add_member(single, weighted)
-        close = self._close(single, self._candidates(weighted))
-        story = self._stories[close[0][1] if close else self._open(features.article_id)]
-        self._absorb(story, single, weighted.blocks)
-        # Average linkage of the grown story with another is a size-weighted
-        # mean of the old story's and the article's, so only stories the
-        # article itself is close to can have come within the threshold.
-        for _, sid in close[1:]:
-            other = self._stories.get(self._resolve(sid))
-            if other is None or other is story or self._cold(other, story):
-                continue
-            if self.similarity(story, other) >= self.settings.threshold:
-                story = self._merge(story, other)
-        return story.id
+        node, blocks = self._weigh(features)
+        scored = self._close(node, self._candidates(node, blocks))
+        pool = [self._stories[sid] for _, sid in scored[: self.settings.pool_stories]]
+        self._seq += 1
+        member = Member(node=node, blocks=blocks, story="", seq=self._seq, sims={})
+        self._members[features.article_id] = member
+        known = {sid: score for score, sid in scored}
+        nodes = self._pool_nodes(member, pool)
+        sims = self._pair_sims(nodes, known)
+        sizes = np.array([n.size for n, _ in nodes], dtype=np.float64)
+        densities = np.array([self._density_of(n, m) for n, m in nodes], dtype=np.float64)
+        groups = agglomerate(sims, sizes, densities, self.settings.margin, self.settings.threshold)
+        return self._apply(pool, nodes, groups)
 
     def assign_many(self, features: Iterable[ArticleFeatures]) -> dict[str, str]:
         """Add articles one at a time, in the order given; returns the final assignment."""
@@ -154,6 +123,10 @@ class StoryClusterer:
         """Article id -> story id, for every article seen."""
         return {member: sid for sid, story in self._stories.items() for member in story.members}
 
+    def similarity(self, a: Node, b: Node) -> float:
+        """Mean similarity of the members of ``a`` with those of ``b`` (see :func:`.vectors.similarity`)."""
+        return similarity(a, b, self.settings)
+
     # ------------------------------------------------------------------ weights
 
     def _count(self, features: ArticleFeatures) -> None:
@@ -173,15 +146,18 @@ class StoryClusterer:
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return {k: w / norm for k, w in weights.items()} if norm else {}
 
-    def _weigh(self, features: ArticleFeatures) -> _Weighted:
+    def _weigh(self, features: ArticleFeatures) -> tuple[Node, list[str]]:
+        """The article as a node of idf-weighted unit vectors, and its blocking keys."""
         s = self.settings
         terms = self._unit("terms", features.terms, s.article_terms)
         entities = self._unit("entities", features.entities, s.article_terms)
         numbers = self._unit("numbers", features.numbers, s.article_terms)
-        blocks = [f"t:{features.language}:{k}" for k in _top(terms, s.block_keys)]
-        blocks += [f"e:{k}" for k in _top(entities, s.block_keys)]
-        blocks += [f"n:{k}" for k in _top(numbers, max(1, s.block_keys // 2))]
-        return _Weighted(features, terms, entities, numbers, blocks)
+        blocks = [f"t:{features.language}:{k}" for k in top(terms, s.block_keys)]
+        blocks += [f"e:{k}" for k in top(entities, s.block_keys)]
+        blocks += [f"n:{k}" for k in top(numbers, max(1, s.block_keys // 2))]
+        vectors = (terms, entities, numbers)
+        node = single(features.article_id, features.language, features.day, vectors, features.vector)
+        return node, blocks
 
     # ------------------------------------------------------------------ search
 
@@ -194,10 +170,10 @@ class StoryClusterer:
             self._aliases[sid], sid = root, self._aliases[sid]
         return root
 
-    def _candidates(self, article: _Weighted) -> list[str]:
+    def _candidates(self, node: Node, blocks: list[str]) -> list[str]:
         """The stories sharing most blocks with the article, best first."""
         votes: Counter[str] = Counter()
-        for key in article.blocks:
+        for key in blocks:
             posting = self._postings.get(key)
             if posting:
                 votes.update(posting.keys())
@@ -205,7 +181,7 @@ class StoryClusterer:
             merged = [sid for sid in votes if sid in self._aliases]
             for sid in merged:
                 votes[self._resolve(sid)] += votes.pop(sid)
-        vector = article.features.vector
+        vector = node.vector
         if vector is not None and self._matrix.shape[1] == vector.shape[0] and self._row_story:
             sims = self._matrix @ vector
             k = min(self.settings.vector_neighbours, len(sims))
@@ -215,86 +191,201 @@ class StoryClusterer:
                 # block that finds a story told in another language.
                 if neighbour is not None and sims[row] >= self.settings.vector_floor:
                     votes[neighbour] += 2
-        return [sid for sid, _ in votes.most_common(self.settings.max_candidates)]
+        ranked = (sid for sid, _ in votes.most_common() if sid in self._stories)
+        return [sid for sid, _ in zip(ranked, range(self.settings.max_candidates), strict=False)]
 
-    def _close(self, single: _Story, candidates: list[str]) -> list[tuple[float, str]]:
+    def _close(self, node: Node, candidates: list[str]) -> list[tuple[float, str]]:
         """Candidates within the threshold of the article, most similar first."""
         scored = []
         for sid in candidates:
             story = self._stories[sid]
-            if not self._cold(story, single):
-                score = self.similarity(single, story)
+            if not self._cold(story, node):
+                score = self.similarity(node, story)
                 if score >= self.settings.threshold:
                     scored.append((score, sid))
         return sorted(scored, reverse=True)
 
-    def _cold(self, a: _Story, b: _Story) -> bool:
+    def _cold(self, a: Node, b: Node) -> bool:
         """Whether the two have no dates within ``window_days`` of each other."""
-        if a.first is None or a.last is None or b.first is None or b.last is None:
-            return False
-        return _gap(a, b) > self.settings.window_days
+        days = gap(a, b)
+        return days is not None and days > self.settings.window_days
 
-    def similarity(self, a: _Story, b: _Story) -> float:
-        """Mean similarity of the members of ``a`` with those of ``b`` (average linkage).
+    # ------------------------------------------------------------------ regroup
 
-        Per signal it is the dot product of the two sums of unit vectors over
-        the product of the sizes; unlike a centroid cosine it does not grow
-        with the stories' sizes, so one threshold serves a story of one article
-        and one of fifty. Signals are mixed by a weighted mean over those both
-        sides have.
-        """
-        s = self.settings
-        parts: list[tuple[float, float]] = []
-        for language, terms in a.terms.items():
-            if language in b.terms:
-                mean = _mean_dot(terms, b.terms[language], a.counts[language], b.counts[language])
-                parts.append((s.weight_terms, mean))
-        if a.entities and b.entities:
-            parts.append((s.weight_entities, _mean_dot(a.entities, b.entities, a.counts["e"], b.counts["e"])))
-        if a.numbers and b.numbers:
-            parts.append((s.weight_numbers, _mean_dot(a.numbers, b.numbers, a.counts["n"], b.counts["n"])))
-        if a.vector is not None and b.vector is not None:
-            cos = float(a.vector @ b.vector) / (a.counts["v"] * b.counts["v"])
-            # Unrelated texts already sit well above zero in embedding space.
-            parts.append((s.weight_vector, max(0.0, (cos - s.vector_floor) / (1.0 - s.vector_floor))))
-        total = sum(w for w, _ in parts)
-        if not total:
-            return 0.0
-        score = sum(w * v for w, v in parts) / total
-        if a.first is not None and b.first is not None:
-            score *= 1.0 - s.time_decay * min(1.0, _gap(a, b) / s.window_days)
-        return score
+    def _pool_nodes(self, member: Member, pool: list[Node]) -> list[tuple[Node, Member | None]]:
+        """The article, the pooled stories' cores whole and their other members one by one."""
+        nodes: list[tuple[Node, Member | None]] = [(member.node, member)]
+        for story in pool:
+            if story.core is not None:
+                nodes.append((story.core, None))
+            nodes.extend((self._members[m].node, self._members[m]) for m in _kept(story))
+        return nodes
 
-    # ------------------------------------------------------------------ update
+    def _pair_sims(self, nodes: list[tuple[Node, Member | None]], known: dict[str, float]) -> np.ndarray:
+        """Mean similarities between pool nodes; pairs of articles are cached on both members."""
+        n = len(nodes)
+        sims = np.zeros((n, n), dtype=np.float64)
+        article = nodes[0][1]
+        assert article is not None
+        for i in range(n):
+            a, ma = nodes[i]
+            for j in range(i + 1, n):
+                b, mb = nodes[j]
+                if self._cold(a, b):
+                    value = APART
+                elif ma is not None and mb is not None:
+                    value = self._member_sim(ma, mb, known if i == 0 else None)
+                else:
+                    value = self.similarity(a, b)
+                    if i == 0:
+                        # A core's members are the article's neighbours too, at their mean similarity.
+                        for slot in range(min(b.size, self.settings.density_neighbours)):
+                            article.sims[f"{b.id}#{slot}"] = value
+                sims[i, j] = sims[j, i] = value
+        return sims
 
-    def _open(self, article_id: str) -> str:
+    def _member_sim(self, a: Member, b: Member, known: dict[str, float] | None) -> float:
+        cached = a.sims.get(b.node.id)
+        if cached is not None:
+            return cached
+        # The article's score against a story of one is already its similarity to that member.
+        story = self._stories.get(b.story)
+        if known is not None and story is not None and story.size == 1 and b.story in known:
+            value = known[b.story]
+        else:
+            value = self.similarity(a.node, b.node)
+        for one, other in ((a, b), (b, a)):
+            one.sims[other.node.id] = value
+            limit = _SIMS_KEPT * self.settings.density_neighbours
+            if len(one.sims) > 2 * limit:
+                one.sims = dict(heapq.nlargest(limit, one.sims.items(), key=lambda kv: kv[1]))
+        return value
+
+    def _density_of(self, node: Node, member: Member | None) -> float:
+        if member is None:
+            return node.density
+        return density(list(member.sims.values()), self.settings.density_neighbours, self.settings.density_ratio)
+
+    def _apply(self, pool: list[Node], nodes: list[tuple[Node, Member | None]], groups: list[list[int]]) -> str:
+        """Replace the pooled stories by the groups; returns the new article's story id."""
+        old = {story.id: story for story in pool}
+        taken: set[str] = set()
+        article_story = ""
+        kept: dict[str, Node] = {}
+        # Groups holding most of an old story keep its id, largest overlap first.
+        choices = sorted(
+            ((self._overlap(nodes, g), index) for index, g in enumerate(groups)), key=lambda c: -c[0][0]
+        )
+        for (_, wanted), index in choices:
+            group = groups[index]
+            sid = wanted if wanted and wanted not in taken else ""
+            story = self._regrouped(sid, old, [nodes[i] for i in group])
+            taken.add(story.id)
+            kept[story.id] = story
+            if 0 in group:
+                article_story = story.id
+        for sid, story in old.items():
+            # A story whose core went to another group is gone already.
+            if sid not in taken and sid not in self._aliases:
+                self._drop(story, self._heir(story, kept))
+        for story in kept.values():
+            self._clock += 1
+            story.touched = self._clock
+            self._retire(story, self.settings.split_cap)
+            self._refresh_row(story)
+        return article_story
+
+    def _overlap(self, nodes: list[tuple[Node, Member | None]], group: list[int]) -> tuple[int, str]:
+        """How many members the group shares with its best old story, and that story's id."""
+        counts: Counter[str] = Counter()
+        for i in group:
+            node, member = nodes[i]
+            if member is None:
+                counts[node.id] += node.size
+            elif member.story:
+                counts[member.story] += 1
+        if not counts:
+            return 0, ""
+        sid, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return count, sid
+
+    def _regrouped(self, sid: str, old: dict[str, Node], group: list[tuple[Node, Member | None]]) -> Node:
+        """The story of one group: an old story grown in place when it kept all it had."""
+        members = sorted(((n, m) for n, m in group if m is not None), key=lambda nm: nm[1].seq)
+        cores = [n for n, m in group if m is None]
+        ids = {n.id for n, _ in members}
+        base = old.get(sid)
+        # Growing in place keeps the core's members first; another core would come after.
+        if base is not None and not (
+            set(_kept(base)) <= ids and all(c is base.core for c in cores) and (base.core is None or cores)
+        ):
+            base = None
+        if base is None:
+            core = max(cores, key=lambda c: (c.size, c.id)) if cores else None
+            sid = sid or self._new_id(members[0][0].id if members else cores[0].id)
+            base = Node(id=sid) if core is None else copy_sums(core, sid)
+            base.density = 0.0
+            base.core = core
+            self._stories[sid] = base
+        for core in cores:
+            if core is not base.core:
+                assert base.core is not None
+                self._drop(old[core.id], base.id)
+                combine(base.core, core, self.settings.story_terms)
+                self._absorb(base, core)
+        if base.core is not None:
+            base.core.id = base.id
+        present = set(base.members)
+        for node, member in members:
+            if node.id in present:
+                continue
+            moved = member.story != base.id
+            self._absorb(base, node)
+            member.story = base.id
+            if moved:
+                for key in member.blocks:
+                    self._post(key, base.id)
+        return base
+
+    def _absorb(self, story: Node, other: Node) -> None:
+        combine(story, other, self.settings.story_terms)
+
+    def _heir(self, story: Node, kept: dict[str, Node]) -> str:
+        """The group that took most of a story's members, for ids still in the indexes."""
+        counts = Counter(
+            m.story for sid in story.members if (m := self._members.get(sid)) is not None and m.story in kept
+        )
+        if counts:
+            return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return next(iter(kept))
+
+    def _drop(self, story: Node, heir: str) -> None:
+        """Forget a story whose members went to others; its id now points to ``heir``."""
+        self._stories.pop(story.id, None)
+        if story.id != heir:
+            self._aliases[story.id] = heir
+        row = self._recent.pop(story.id, None)
+        if row is not None:
+            del self._row_story[row]
+            self._free_rows.append(row)
+
+    def _retire(self, story: Node, keep: int) -> None:
+        """Fold the story's oldest members into its core until at most ``keep`` stay one by one."""
+        retired = _kept(story)
+        for article_id in retired[: max(0, len(retired) - keep)]:
+            member = self._members.pop(article_id)
+            if story.core is None:
+                story.core = Node(id=story.id)
+            combine(story.core, member.node, self.settings.story_terms)
+            story.core.density += self._density_of(member.node, member)
+
+    def _new_id(self, article_id: str) -> str:
         sid = f"story-{article_id}"
         suffix = 1
         while sid in self._stories or sid in self._aliases:
             suffix += 1
             sid = f"story-{article_id}-{suffix}"
-        self._stories[sid] = _Story(id=sid)
         return sid
-
-    def _absorb(self, story: _Story, other: _Story, blocks: Sequence[str]) -> None:
-        _combine(story, other, self.settings.story_terms)
-        self._clock += 1
-        story.touched = self._clock
-        for key in blocks:
-            self._post(key, story.id)
-        self._refresh_row(story)
-
-    def _merge(self, a: _Story, b: _Story) -> _Story:
-        """Fold the smaller story into the larger; the larger keeps its id."""
-        keep, gone = (a, b) if a.size >= b.size else (b, a)
-        del self._stories[gone.id]
-        self._aliases[gone.id] = keep.id
-        row = self._recent.pop(gone.id, None)
-        if row is not None:
-            del self._row_story[row]
-            self._free_rows.append(row)
-        self._absorb(keep, gone, ())
-        return keep
 
     def _post(self, key: str, sid: str) -> None:
         posting = self._postings.setdefault(key, OrderedDict())
@@ -303,8 +394,8 @@ class StoryClusterer:
         if len(posting) > self.settings.posting_cap:
             posting.popitem(last=False)
 
-    def _refresh_row(self, story: _Story) -> None:
-        """Keep the story's mean embedding among the recent rows (least recent evicted)."""
+    def _refresh_row(self, story: Node) -> None:
+        """Keep the story's mean embedding among the recent rows; the least recent leaves, members and all."""
         if story.vector is None:
             return
         if self._matrix.shape[1] != story.vector.shape[0]:
@@ -315,9 +406,12 @@ class StoryClusterer:
         row = self._recent.pop(story.id, None)
         if row is None:
             if not self._free_rows:
-                _, old_row = self._recent.popitem(last=False)
+                old_id, old_row = self._recent.popitem(last=False)
                 del self._row_story[old_row]
                 self._free_rows.append(old_row)
+                evicted = self._stories.get(old_id)
+                if evicted is not None:
+                    self._retire(evicted, 0)
             row = self._free_rows.pop()
         self._recent[story.id] = row
         self._row_story[row] = story.id
@@ -332,10 +426,13 @@ class StoryClusterer:
             "version": STATE_VERSION,
             "documents": self._documents,
             "clock": self._clock,
+            "seq": self._seq,
             "df": {kind: dict(space.df) for kind, space in self._spaces.items()},
-            "stories": [_story_state(story) for story in self._stories.values()],
+            "stories": [node_state(story) for story in self._stories.values()],
+            "members": [member_state(member) for member in self._members.values()],
             "aliases": self._aliases,
             "postings": {key: list(p) for key, p in self._postings.items()},
+            "recent": list(self._recent),
         }
 
     @classmethod
@@ -348,75 +445,24 @@ class StoryClusterer:
         clusterer = cls(settings)
         clusterer._documents = int(state["documents"])
         clusterer._clock = int(state["clock"])
+        clusterer._seq = int(state["seq"])
         for kind in _KINDS:
             clusterer._spaces[kind].df.update(state["df"][kind])
-        stories = [_story_from_state(item) for item in state["stories"]]
+        stories = [node_from_state(item) for item in state["stories"]]
         clusterer._stories = {story.id: story for story in stories}
-        for story in sorted(stories, key=lambda st: st.touched):
-            clusterer._refresh_row(story)
+        members = [member_from_state(item) for item in state["members"]]
+        clusterer._members = {member.node.id: member for member in members}
+        for sid in state["recent"]:
+            clusterer._refresh_row(clusterer._stories[sid])
         clusterer._aliases = dict(state["aliases"])
         for key, ids in state["postings"].items():
             clusterer._postings[key] = OrderedDict.fromkeys(ids)
         return clusterer
 
 
-def _top(weights: dict[str, float], n: int) -> list[str]:
-    return [k for k, _ in heapq.nlargest(n, weights.items(), key=lambda kv: kv[1])]
-
-
-def _mean_dot(a: dict[str, float], b: dict[str, float], size_a: int, size_b: int) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(k, 0.0) for k, w in a.items()) / (size_a * size_b)
-
-
-def _accumulate(total: dict[str, float], more: dict[str, float], cap: int) -> None:
-    """Add to a story's sum, pruned to its ``cap`` heaviest keys to bound memory."""
-    for key, weight in more.items():
-        total[key] = total.get(key, 0.0) + weight
-    if len(total) > 2 * cap:
-        keep = dict(heapq.nlargest(cap, total.items(), key=lambda kv: kv[1]))
-        total.clear()
-        total.update(keep)
-
-
-def _add_member(story: _Story, article: _Weighted) -> None:
-    """Make ``story`` hold one article (its unit vectors as sums of one)."""
-    features = article.features
-    story.size = 1
-    story.members = [features.article_id]
-    story.first = story.last = features.day
-    if article.terms:
-        story.terms = {features.language: dict(article.terms)}
-        story.counts[features.language] = 1
-    for name, values in (("e", article.entities), ("n", article.numbers)):
-        if values:
-            setattr(story, "entities" if name == "e" else "numbers", dict(values))
-            story.counts[name] = 1
-    if features.vector is not None:
-        story.vector = features.vector.astype(np.float32, copy=True)
-        story.counts["v"] = 1
-
-
-def _combine(story: _Story, other: _Story, cap: int) -> None:
-    story.size += other.size
-    story.members.extend(other.members)
-    days = [d for d in (story.first, story.last, other.first, other.last) if d is not None]
-    story.first, story.last = (min(days), max(days)) if days else (None, None)
-    for language, terms in other.terms.items():
-        _accumulate(story.terms.setdefault(language, {}), terms, cap)
-    _accumulate(story.entities, other.entities, cap)
-    _accumulate(story.numbers, other.numbers, cap)
-    for key, count in other.counts.items():
-        story.counts[key] = story.counts.get(key, 0) + count
-    if other.vector is not None:
-        story.vector = other.vector.copy() if story.vector is None else story.vector + other.vector
-
-
-def _gap(a: _Story, b: _Story) -> int:
-    """Days between the two date ranges (0 when they overlap); both must be dated."""
-    assert a.first is not None and a.last is not None and b.first is not None and b.last is not None
-    return max(0, b.first - a.last, a.first - b.last)
+def _kept(story: Node) -> list[str]:
+    """The members kept one by one: those after the core's, which always come first."""
+    return story.members[story.core.size if story.core is not None else 0 :]
 
 
 def _chronological(features_list: Sequence[ArticleFeatures]) -> list[ArticleFeatures]:
@@ -428,47 +474,3 @@ def _chronological(features_list: Sequence[ArticleFeatures]) -> list[ArticleFeat
         keyed.append((last, index, features))
     keyed.sort(key=lambda item: (item[0], item[1]))
     return [features for _, _, features in keyed]
-
-
-def _encode_vector(vector: np.ndarray | None) -> str | None:
-    if vector is None:
-        return None
-    return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
-
-
-def _decode_vector(text: str | None) -> np.ndarray | None:
-    if text is None:
-        return None
-    return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float32)
-
-
-def _story_state(story: _Story) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "size": story.size,
-        "first": story.first,
-        "last": story.last,
-        "touched": story.touched,
-        "terms": story.terms,
-        "entities": story.entities,
-        "numbers": story.numbers,
-        "counts": story.counts,
-        "vector": _encode_vector(story.vector),
-        "members": story.members,
-    }
-
-
-def _story_from_state(item: dict[str, Any]) -> _Story:
-    return _Story(
-        id=item["id"],
-        size=item["size"],
-        first=item["first"],
-        last=item["last"],
-        touched=item["touched"],
-        terms={lang: dict(terms) for lang, terms in item["terms"].items()},
-        entities=dict(item["entities"]),
-        numbers=dict(item["numbers"]),
-        counts=dict(item["counts"]),
-        vector=_decode_vector(item["vector"]),
-        members=list(item["members"]),
-    )
