@@ -186,14 +186,20 @@ def test_an_article_bridging_two_unrelated_stories_does_not_merge_them() -> None
     assert stories["c"] in (stories["a"], stories["b"])
 
 
-def test_state_round_trip_through_json() -> None:
+@pytest.mark.parametrize(
+    "values",
+    [{}, {"split_cap": 2}, {"recent_stories": 2}],
+    ids=["defaults", "cores", "evictions"],
+)
+def test_state_round_trip_through_json(values: dict[str, object]) -> None:
+    """Resuming from the saved state gives what one run gives, cores and evictions included."""
     rng = np.random.default_rng(0)
     items = [
         _features(f"a{i}", f"topic{i % 3} word{i % 3} common", entities=f"e{i % 3}", day=1000 + i,
                   vector=(v := rng.standard_normal(8).astype(np.float32)) / np.linalg.norm(v))
         for i in range(12)
     ]
-    settings = _cluster_settings()
+    settings = _cluster_settings(**values)
     whole = StoryClusterer(settings)
     expected = whole.assign_many(items)
     half = StoryClusterer(settings)
@@ -203,6 +209,8 @@ def test_state_round_trip_through_json() -> None:
     resumed.assign_many(items[6:])
     assert resumed.assignments() == expected
     assert resumed.to_state() == whole.to_state()
+    assert sorted(expected) == sorted(f.article_id for f in items)
+    assert len(set(expected.values())) == 3
 
 
 def test_unknown_state_version_is_refused() -> None:

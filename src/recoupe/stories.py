@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .cluster import StoryClusterer, article_features, embed_leads
+from .cluster.assign import STATE_VERSION
 from .cluster.features import ArticleFeatures
 from .models import Models
 from .records import Article
@@ -23,9 +24,13 @@ LEAD_VECTORS = "lead"
 def assign_stories(
     store: Store, *, new_ids: Sequence[str], rebuild: bool, settings: Settings, models: Models
 ) -> list[str]:
-    """Put new articles in stories (or re-derive them all); the ids of the stories that changed."""
+    """Put new articles in stories (or re-derive them all); the ids of the stories that changed.
+
+    A state written by another version of the clusterer cannot be read on, so
+    the stories are then re-derived, as on the first run.
+    """
     state = store.state(STATE)
-    if rebuild or state is None:
+    if rebuild or state is None or state.get("version") != STATE_VERSION:
         articles = list(store.articles())
         clusterer = StoryClusterer(settings.cluster)
         assignment = clusterer.rebuild(_features(store, articles, models))
@@ -34,9 +39,15 @@ def assign_stories(
     else:
         articles = list(store.articles(new_ids))
         clusterer = StoryClusterer.from_state(settings.cluster, state)
-        assignment = clusterer.assign_many(_features(store, articles, models))
-        store.assign_stories(assignment)
-        touched = list(dict.fromkeys(assignment.values()))
+        before = clusterer.assignments()
+        clusterer.assign_many(_features(store, articles, models))
+        after = clusterer.assignments()
+        # Regrouping may move earlier articles too: the stories they left change as well.
+        changed = {article: story for article, story in after.items() if before.get(article) != story}
+        store.assign_stories(changed)
+        alive = set(after.values())
+        left = (before[a] for a in changed if a in before and before[a] in alive)
+        touched = list(dict.fromkeys([*changed.values(), *left]))
     store.save_state(STATE, clusterer.to_state())
     return touched
 
