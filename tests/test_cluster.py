@@ -341,6 +341,7 @@ def test_same_event_across_languages_and_same_kind_events_apart(models: Models, 
     batch, _ = _cluster(articles, models, settings)
     assert batch["quake-cl-fr-1"] == batch["quake-cl-en-1"]
     assert batch["footballer-fr-1"] == batch["footballer-en-1"]
+    assert batch["mayor-fr-4"] == batch["mayor-fr-1"]  # the trial, three weeks after the last report
     assert batch["quake-cl-en-1"] != batch["quake-jp-en-1"]
     assert batch["fire-en-1"] != batch["fire-en-4"]
     assert batch["mayor-fr-1"] != batch["footballer-fr-1"]

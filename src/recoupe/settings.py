@@ -118,7 +118,7 @@ class ClusterSettings:
     density_ratio: float = 0.3
     pool_stories: int = 2
     split_cap: int = 40
-    window_days: int = 30
+    window_days: int = 45
     weight_terms: float = 1.0
     weight_entities: float = 2.0
     weight_numbers: float = 0.5

@@ -7,7 +7,12 @@ of a broad story. Each article's *density* — the mean of its ``k`` highest
 similarities to other articles — says how close its real neighbours are, so
 two groups merge when their mean similarity comes within ``margin`` of the mean
 of their members' densities (cross-domain similarity local scaling, Conneau et
-al. 2018, applied to average linkage).
+al. 2018, applied to average linkage), and reaches an absolute ``floor``.
+
+Of the ``k`` highest, only those within ``ratio`` of the highest count: the
+reports of a story of two have one close neighbour each, and averaging in the
+next same-kind event would lower their density enough to let the two events
+meet.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ def agglomerate(
     mean_sims: np.ndarray, sizes: np.ndarray, densities: np.ndarray, margin: float, floor: float
 ) -> list[list[int]]:
     """Groups of node indices, merged best pair first while their score reaches ``-margin``.
+
+    Pairs whose mean similarity is under ``floor`` never merge.
 
     ``mean_sims[i, j]`` is the mean similarity of the members of nodes ``i`` and
     ``j`` (``APART`` for nodes that may not meet), ``sizes`` their member counts and
