@@ -12,12 +12,15 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from recoupe import pipeline
 from recoupe.cluster import ArticleFeatures, StoryClusterer, article_features, embed_leads, fold, lead
 from recoupe.errors import ConfigError, DataUnavailable
 from recoupe.evaluate.clustering import bcubed, evaluate
 from recoupe.models import Models
 from recoupe.records import Annotations, Article, Mention
 from recoupe.settings import ClusterSettings, Settings
+from recoupe.store import open_store
+from recoupe.stories import STATE
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 
@@ -359,3 +362,29 @@ def test_story_fixtures_pair_and_derailments(models: Models, settings: Settings)
         assert result["derail_alpes_1"] == result["derail_alpes_2"]
         assert result["derail_bretagne_1"] == result["derail_bretagne_2"]
         assert result["derail_alpes_1"] != result["derail_bretagne_1"]
+
+
+@pytest.mark.models
+def test_a_store_follows_every_article_an_online_update_moves(
+    tmp_path: pathlib.Path, models: Models, settings: Settings
+) -> None:
+    """The first reports of two quakes come in alone and meet; when the others arrive the
+    regrouping moves one of them, and the store's stories stay those of the clusterer."""
+    lines = (FIXTURES / "cluster" / "articles.jsonl").read_text("utf-8").splitlines()
+    first = [line for line in lines if json.loads(line)["id"] in ("quake-cl-en-1", "quake-jp-en-1")]
+    rest = [line for line in lines if line not in first]
+    with open_store(None) as store:
+        for part, chunk in enumerate([first, *(rest[i : i + 8] for i in range(0, len(rest), 8))]):
+            path = tmp_path / f"part{part}.jsonl"
+            path.write_text("\n".join(chunk) + "\n", "utf-8")
+            report = pipeline.ingest([str(path)], store=store, settings=settings)
+            pipeline.update(store, settings=settings, models=models, new_ids=report.added)
+        state = store.state(STATE)
+        assert state is not None
+        expected = StoryClusterer.from_state(settings.cluster, state).assignments()
+        stored = {a.id: a.story for a in store.articles()}
+        assert stored == expected
+        titles = {a.title: a.story for a in store.articles()}
+        assert titles["Magnitude 6.8 earthquake shakes central Chile"] != titles[
+            "Magnitude 6.1 earthquake hits Hokkaido"
+        ]
