@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from recoupe import pipeline
 from recoupe.cluster import ArticleFeatures, StoryClusterer, article_features, embed_leads, fold, lead
+from recoupe.cluster.local import agglomerate, density
 from recoupe.errors import ConfigError, DataUnavailable
 from recoupe.evaluate.clustering import bcubed, evaluate
 from recoupe.models import Models
@@ -190,6 +191,26 @@ def test_an_article_bridging_two_unrelated_stories_does_not_merge_them() -> None
 
 
 @pytest.mark.parametrize(
+    ("cross", "parts"),
+    [(0.45, 1), (0.3, 2), (0.04, 2)],
+    ids=["halves of a large story meet", "same-kind events stay apart", "under the floor"],
+)
+def test_groups_meet_within_the_margin_of_their_density_or_when_sure(cross: float, parts: int) -> None:
+    """Two pairs of articles, 0.8 alike within each; densities 0.8 ask for 0.65 across (margin 0.15)."""
+    sims = np.array([[0, 0.8, cross, cross], [0.8, 0, cross, cross], [cross, cross, 0, 0.8], [cross, cross, 0.8, 0]])
+    groups = agglomerate(sims, np.ones(4), np.full(4, 0.8), margin=0.15, floor=0.05, sure=0.4)
+    assert len(groups) == parts
+
+
+@pytest.mark.parametrize(
+    ("sims", "expected"),
+    [([0.5, 0.4, 0.1, 0.05], 0.45), ([0.6], 0.6), ([], 0.0), ([0.3] * 20, 0.3)],
+)
+def test_density_reads_the_close_neighbours_only(sims: list[float], expected: float) -> None:
+    assert density(sims, 10, 0.3) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
     "values",
     [{}, {"split_cap": 2}, {"recent_stories": 2}],
     ids=["defaults", "cores", "evictions"],
@@ -258,7 +279,8 @@ def test_rebuild_is_a_partition_independent_of_stored_order(
     ("values", "message"),
     [({"threshold": 1.5}, "threshold"), ({"weight_entities": -1.0}, "weight_entities"),
      ({"vector_floor": 1.0}, "vector_floor"), ({"max_candidates": 0}, "max_candidates"),
-     ({"margin": -0.1}, "margin"), ({"density_ratio": 1.0}, "density_ratio"), ({"split_cap": 1}, "split_cap")],
+     ({"margin": -0.1}, "margin"), ({"density_ratio": 1.0}, "density_ratio"), ({"split_cap": 1}, "split_cap"),
+     ({"sure_threshold": 0.01}, "sure_threshold")],
 )
 def test_settings_are_checked(values: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -113,6 +113,7 @@ class DedupeSettings:
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
     threshold: float = 0.05
+    sure_threshold: float = 0.4
     margin: float = 0.15
     density_neighbours: int = 10
     density_ratio: float = 0.3
@@ -138,6 +139,11 @@ class ClusterSettings:
             raise ConfigError(
                 f"cluster.threshold must lie in (0, 1), got {self.threshold}; it is the least mean "
                 "similarity for a story to be considered at all (0.05 is usual)"
+            )
+        if not self.threshold <= self.sure_threshold <= 1.0:
+            raise ConfigError(
+                f"cluster.sure_threshold must lie between cluster.threshold ({self.threshold}) and 1, got "
+                f"{self.sure_threshold}; groups at least this similar meet whatever their densities (0.4 is usual)"
             )
         if not 0.0 <= self.margin < 1.0:
             raise ConfigError(

@@ -86,7 +86,8 @@ class StoryClusterer:
         sims = self._pair_sims(nodes, known)
         sizes = np.array([n.size for n, _ in nodes], dtype=np.float64)
         densities = np.array([self._density_of(n, m) for n, m in nodes], dtype=np.float64)
-        groups = agglomerate(sims, sizes, densities, self.settings.margin, self.settings.threshold)
+        s = self.settings
+        groups = agglomerate(sims, sizes, densities, margin=s.margin, floor=s.threshold, sure=s.sure_threshold)
         return self._apply(pool, nodes, groups)
 
     def assign_many(self, features: Iterable[ArticleFeatures]) -> dict[str, str]:
@@ -360,8 +361,13 @@ class StoryClusterer:
         return next(iter(kept))
 
     def _drop(self, story: Node, heir: str) -> None:
-        """Forget a story whose members went to others; its id now points to ``heir``."""
-        self._stories.pop(story.id, None)
+        """Forget a story whose members went to others; its id now points to ``heir``.
+
+        An id another group has taken over already lives on.
+        """
+        if self._stories.get(story.id) is not story:
+            return
+        del self._stories[story.id]
         if story.id != heir:
             self._aliases[story.id] = heir
         row = self._recent.pop(story.id, None)

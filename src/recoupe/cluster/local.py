@@ -33,11 +33,20 @@ def density(similarities: list[float], k: int, ratio: float) -> float:
 
 
 def agglomerate(
-    mean_sims: np.ndarray, sizes: np.ndarray, densities: np.ndarray, margin: float, floor: float
+    mean_sims: np.ndarray,
+    sizes: np.ndarray,
+    densities: np.ndarray,
+    *,
+    margin: float,
+    floor: float,
+    sure: float,
 ) -> list[list[int]]:
     """Groups of node indices, merged best pair first while their score reaches ``-margin``.
 
-    Pairs whose mean similarity is under ``floor`` never merge.
+    Pairs whose mean similarity is under ``floor`` never merge, and those at
+    ``sure`` or above always may: in a story much larger than the densities'
+    neighbours, an article's closest neighbours are far closer than its average
+    fellow member, so two halves would otherwise stay apart.
 
     ``mean_sims[i, j]`` is the mean similarity of the members of nodes ``i`` and
     ``j`` (``APART`` for nodes that may not meet), ``sizes`` their member counts and
@@ -57,6 +66,7 @@ def agglomerate(
         mean = dens / size
         linked = total / np.outer(size, size)
         score = linked - (mean[:, None] + mean[None, :]) / 2
+        score = np.where(linked >= sure, np.maximum(score, -margin), score)
         score[~(upper & alive[:, None] & alive[None, :]) | (linked < floor)] = -np.inf
         i, j = np.unravel_index(int(np.argmax(score)), score.shape)
         if score[i, j] < -margin:
