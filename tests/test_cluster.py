@@ -275,6 +275,28 @@ def test_rebuild_is_a_partition_independent_of_stored_order(
     assert first == second
 
 
+@hsettings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["red", "blue", "green", "grey"]), st.sampled_from(["x", "y", "z"]),
+                       st.integers(0, 3)), min_size=1, max_size=30),
+    st.sampled_from([{}, {"split_cap": 2}, {"recent_stories": 2}, {"split_cap": 3, "recent_stories": 3}]),
+)
+def test_online_regrouping_keeps_every_article_in_exactly_one_story(
+    items: list[tuple[str, str, int]], values: dict[str, object]
+) -> None:
+    rng = np.random.default_rng(len(items))
+    clusterer = StoryClusterer(_cluster_settings(**values))
+    for i, (colour, ent, shade) in enumerate(items):
+        vector = rng.standard_normal(4).astype(np.float32) + shade
+        clusterer.add(_features(f"a{i}", f"{colour} {colour}ish shade{shade}", entities=ent, day=1000 + i,
+                                vector=vector / np.linalg.norm(vector)))
+    members = [m for story in clusterer.stories().values() for m in story]
+    assert sorted(members) == sorted(f"a{i}" for i in range(len(items)))
+    for story in clusterer._stories.values():
+        assert story.size == len(story.members)
+        assert story.core is None or story.members[: story.core.size] == story.core.members
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [({"threshold": 1.5}, "threshold"), ({"weight_entities": -1.0}, "weight_entities"),
