@@ -185,7 +185,8 @@ def evaluate(data_root: pathlib.Path, *, settings: Settings, models: Models) -> 
     report.notes.append(
         f"ours: one setting for every set: groups meet when their mean similarity reaches {c.threshold} "
         f"and comes within {c.margin} of their articles' mean density (mean of the closest "
-        f"{c.density_neighbours} similarities within {c.density_ratio} of the closest); weights terms "
+        f"{c.density_neighbours} similarities within {c.density_ratio} of the closest), or reaches "
+        f"{c.sure_threshold}; weights terms "
         f"{c.weight_terms} / entities {c.weight_entities} / numbers {c.weight_numbers} / embedding "
         f"{c.weight_vector}, embedding floor {c.vector_floor}; online = one article at a time in a "
         "shuffled order; entities from capitalised words"
