@@ -171,7 +171,7 @@ class ClusterSettings:
 @dataclass(frozen=True, slots=True)
 class AnnotateSettings:
     ner_batch_size: int = 32
-    ner_processes: int = 1
+    ner_processes: int = 2
 
     def validate(self) -> None:
         if self.ner_batch_size < 1:
@@ -179,7 +179,7 @@ class AnnotateSettings:
         if not 1 <= self.ner_processes <= 64:
             raise ConfigError(
                 f"annotate.ner_processes must lie between 1 and 64, got {self.ner_processes}; "
-                "use the number of cores spaCy may take (each process holds its own model copy)"
+                "use the number of cores annotation may take (each process holds its own model copy)"
             )
 
 
