@@ -319,16 +319,20 @@ def _merge(settings: Settings, data: dict[str, Any], origin: str) -> Settings:
     return dataclasses.replace(settings, **changes)
 
 
+def read_toml(path: str | Path, *, what: str) -> dict[str, Any]:
+    """The TOML document at ``path``; a ConfigError naming ``what`` file it is when it cannot be read."""
+    try:
+        return tomllib.loads(Path(path).read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the {what} {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the {what} {path} is not valid TOML: {exc}") from exc
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """The package defaults, overridden by the TOML file at ``path`` if given."""
     defaults = tomllib.loads(resources.files("recoupe").joinpath("defaults.toml").read_text("utf-8"))
     settings = _merge(Settings(), defaults, "defaults.toml")
     if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text("utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read the settings file {path}: {exc.strerror}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"the settings file {path} is not valid TOML: {exc}") from exc
-        settings = _merge(settings, data, str(path))
+        settings = _merge(settings, read_toml(path, what="settings file"), str(path))
     return settings.validate()

@@ -17,7 +17,6 @@ fails too, so a renamed column cannot switch the gate off.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..report import Report
+from ..settings import read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +60,7 @@ class Verdict:
 
 def load_floors(path: Path) -> list[Floor]:
     """The floors of ``path``, each checked for the keys it needs."""
-    try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the floors file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"the floors file {path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, what="floors file")
     floors = []
     for number, entry in enumerate(data.get("floor", []), 1):
         missing = [key for key in ("eval", "row", "figure", "min") if key not in entry]
