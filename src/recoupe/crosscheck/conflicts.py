@@ -177,7 +177,7 @@ def _name_conflicts(
             if set(left) & set(right) or len(left) != 1 or len(right) != 1:
                 continue
             rest_a, rest_b = rest(a, kind), rest(b, kind)
-            if len(rest_a & rest_b) / max(len(rest_a | rest_b), 1) >= _SAME_REST:
+            if _jaccard(rest_a, rest_b) >= _SAME_REST:
                 parent[find((kind, i))] = find((kind, j))
     components: dict[tuple[str, int], list[int]] = {}
     for key in list(parent):
@@ -212,7 +212,12 @@ def _told_alike(a: Statement, b: Statement) -> bool:
     A sentence often carries the day of another event than the fact it shares with its
     match ("the quake struck yesterday ... according to the toll released on Wednesday"),
     so a day only conflicts between statements told alike."""
-    return len(a.terms & b.terms) / max(len(a.terms | b.terms), 1) >= _SAME_WORDING
+    return _jaccard(a.terms, b.terms) >= _SAME_WORDING
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of the words of two statements that both use."""
+    return len(a & b) / max(len(a | b), 1)
 
 
 def _shared_kinds(a: Statement, b: Statement) -> set[str]:
