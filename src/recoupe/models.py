@@ -80,6 +80,6 @@ def _load_spacy(language: str) -> Any | None:
     except ImportError as exc:
         raise MissingDependency("spacy", "nlp", "Named-entity recognition") from exc
     try:
-        return spacy.load(name, exclude=["lemmatizer"])
+        return spacy.load(name)
     except OSError as exc:
         raise MissingDependency(name.replace("_", "-"), "nlp", f"{language} named entities") from exc

@@ -132,6 +132,29 @@ class TimeExpression:
     rule: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a parsed sentence; ``head`` is the index of its governor in the
+    sentence's tokens (its own index for the root)."""
+
+    start: int
+    end: int
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    morph: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """The dependency parse of one sentence (``start``/``end`` as the sentence's)."""
+
+    start: int
+    end: int
+    tokens: list[Token]
+
+
 @dataclass(slots=True)
 class Annotations:
     article_id: str
@@ -139,6 +162,7 @@ class Annotations:
     mentions: list[Mention] = field(default_factory=list)
     quotations: list[Quotation] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
+    parses: list[Parse] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------- collection

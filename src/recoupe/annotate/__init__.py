@@ -1,4 +1,4 @@
-"""Per-article annotation: sentences, entity mentions, quotations, temporal expressions.
+"""Per-article annotation: sentences, entity mentions, parses, quotations, temporal expressions.
 
 Pure per article (no cross-article state), so it scales out: with
 ``annotate.ner_processes`` above one, batches are split among forked worker
@@ -17,9 +17,13 @@ from ..records import Annotations, Article
 from ..settings import Settings
 from .dates import find_times
 from .entities import find_mentions_many
+from .parse import parse_sentences
 from .quotes import find_quotations
 from .sentences import split_sentences
 
+# Sentences with a quotation mark (speaker attribution) or a digit (quantities of statements)
+# are parsed; the others are not needed by any stage that reads syntax.
+_PARSED_MARKS = frozenset("«»“”„\"")
 # Below this many articles per worker, starting the workers costs more than it saves.
 _MIN_PER_WORKER = 8
 # What the forked workers inherit: set just before the fork, read by _annotate_share.
@@ -55,6 +59,11 @@ def _annotate_share(share: list[Article]) -> list[Annotations]:
 def _annotate_here(articles: Sequence[Article], *, settings: Settings, models: Models) -> list[Annotations]:
     sentences = {a.id: split_sentences(a.clean_text, a.language) for a in articles}
     mentions = find_mentions_many(articles, sentences, models=models, settings=settings.annotate)
+    parses = parse_sentences(
+        ((a, [s for s in sentences[a.id] if _wants_parse(s.text)]) for a in articles),
+        models=models,
+        settings=settings.annotate,
+    )
     return [
         Annotations(
             article_id=a.id,
@@ -62,9 +71,14 @@ def _annotate_here(articles: Sequence[Article], *, settings: Settings, models: M
             mentions=mentions[a.id],
             quotations=find_quotations(a, sentences[a.id], mentions[a.id], settings=settings.annotate),
             times=find_times(a, sentences[a.id]),
+            parses=parses.get(a.id, []),
         )
         for a in articles
     ]
+
+
+def _wants_parse(text: str) -> bool:
+    return any(c in _PARSED_MARKS for c in text)
 
 
 def annotate(article: Article, *, settings: Settings, models: Models) -> Annotations:
