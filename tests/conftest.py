@@ -37,7 +37,7 @@ def _misquoted(brief: StoryBrief, story: StoryInput) -> list[str]:
 def every_brief_quotes_its_sources_verbatim() -> Iterator[None]:
     """Each brief any test makes through the cross-check cites only exact spans of clean_text."""
     import recoupe.crosscheck
-    import recoupe.pipeline
+    import recoupe.takein
 
     original = recoupe.crosscheck.cross_check
 
@@ -49,5 +49,5 @@ def every_brief_quotes_its_sources_verbatim() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(recoupe.crosscheck, "cross_check", checked)
-        patch.setattr(recoupe.pipeline, "cross_check", checked)
+        patch.setattr(recoupe.takein, "cross_check", checked)
         yield

@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from recoupe import pipeline
 from recoupe.cluster import ArticleFeatures, StoryClusterer, article_features, embed_leads, fold, lead
 from recoupe.cluster.local import agglomerate, density
 from recoupe.errors import ConfigError, DataUnavailable
@@ -22,6 +21,7 @@ from recoupe.records import Annotations, Article, Mention
 from recoupe.settings import ClusterSettings, Settings
 from recoupe.store import open_store
 from recoupe.stories import STATE
+from recoupe.takein import take_in
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 
@@ -421,8 +421,7 @@ def test_a_store_follows_every_article_an_online_update_moves(
         for part, chunk in enumerate([first, *(rest[i : i + 8] for i in range(0, len(rest), 8))]):
             path = tmp_path / f"part{part}.jsonl"
             path.write_text("\n".join(chunk) + "\n", "utf-8")
-            report = pipeline.ingest([str(path)], store=store, settings=settings)
-            pipeline.update(store, settings=settings, models=models, new_ids=report.added)
+            take_in([str(path)], store=store, settings=settings, models=models)
         state = store.state(STATE)
         assert state is not None
         expected = StoryClusterer.from_state(settings.cluster, state).assignments()

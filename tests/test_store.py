@@ -30,8 +30,8 @@ from recoupe.records import (
     StoryBrief,
     TimeExpression,
 )
-from recoupe.store import SNIPPET_CLOSE, SNIPPET_OPEN, SQLiteStore, Store, StoryFilter, open_store
-from recoupe.store.sqlite import SCHEMA_VERSION, fts_query
+from recoupe.store import SNIPPET_CLOSE, SNIPPET_OPEN, CopyDoc, SQLiteStore, Stage, Store, StoryFilter, open_store
+from recoupe.store.sqlite import MIGRATIONS, SCHEMA_VERSION, _statements, fts_query
 
 
 def make_article(
@@ -134,11 +134,10 @@ def test_unknown_article_is_not_found(store: Store) -> None:
 @pytest.mark.parametrize(
     "bad",
     [
-        make_article("a1", "Un autre texte avec le même identifiant."),
         make_article("bad", "Valeur impossible à stocker.", extra={"x": {1, 2}}),
         make_article("bad", "Titre que SQLite refuse au milieu de l'insertion.", title=object()),  # type: ignore[arg-type]
     ],
-    ids=["id-taken-by-other-content", "extra-not-json", "database-fails-mid-insert"],
+    ids=["extra-not-json", "database-fails-mid-insert"],
 )
 def test_failing_add_in_the_middle_stores_nothing_of_that_call(store: Store, bad: Article) -> None:
     store.add_articles([make_article("a1", "Premier texte.")])
@@ -150,11 +149,40 @@ def test_failing_add_in_the_middle_stores_nothing_of_that_call(store: Store, bad
     assert store.add_articles(batch[::2]).added == ["b1", "b3"]
 
 
+def test_an_id_taken_by_other_content_gets_a_version_suffix(store: Store) -> None:
+    store.add_articles([make_article("day/article1.txt", "Premier texte.")])
+    again = make_article("day/article1.txt", "Un autre texte sous le même identifiant.")
+    third = make_article("day/article1.txt", "Encore un autre texte.")
+    result = store.add_articles([again, third])
+    assert result.added == ["day/article1.txt~2", "day/article1.txt~3"]
+    assert result.renamed == {"day/article1.txt": "day/article1.txt~3"}
+    assert again.id == "day/article1.txt~2"
+    stored = store.article("day/article1.txt~2")
+    assert stored.clean_text == "Un autre texte sous le même identifiant."
+    assert stored.extra["version_of"] == "day/article1.txt"
+    assert store.count_articles() == 3
+
+
 def test_errors_round_trip(store: Store) -> None:
     errors = [InputError("x.bin", "binary file, not text"), InputError("feed.jsonl", "bad JSON", line=4)]
     store.add_errors(errors)
     store.add_errors([])
     assert store.errors() == errors
+
+
+def test_errors_are_logged_once_per_input_line_and_reason(store: Store) -> None:
+    store.add_errors([InputError("feed.jsonl", "bad JSON", line=4), InputError("x.bin", "binary")])
+    store.add_errors([InputError("feed.jsonl", "bad JSON", line=4), InputError("feed.jsonl", "bad JSON", line=5)])
+    assert store.count_errors() == 3
+    log = {(e.input, e.line): e.seen for e in store.error_log()}
+    assert log == {("feed.jsonl", 4): 2, ("x.bin", None): 1, ("feed.jsonl", 5): 1}
+    assert [e.input for e in store.errors(limit=1, offset=1)] == ["x.bin"]
+
+
+def test_error_log_is_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("recoupe.store.sql.MAX_LOGGED_ERRORS", 5)
+    store.add_errors([InputError(f"f{i}.txt", "empty") for i in range(8)])
+    assert [e.input for e in store.errors()] == [f"f{i}.txt" for i in range(3, 8)]
 
 
 # --------------------------------------------------------------- annotations, copies, vectors
@@ -176,15 +204,41 @@ def test_annotations_round_trip_and_replace(store: Store) -> None:
     assert store.annotations(["a1"]) == {"a1": replaced}
 
 
-def test_copies_replace_groups_and_set_duplicate_of(store: Store) -> None:
+def test_copies_set_the_groups_they_name_and_duplicate_of(store: Store) -> None:
     store.add_articles([make_article(f"a{i}", f"Texte {i}.") for i in range(4)])
     store.save_copies(CopyGroups(duplicate_of={"a1": "a0"}, dispatch={f"a{i}": "a0" for i in range(3)}))
     assert store.article("a1").duplicate_of == "a0"
-    store.save_copies(CopyGroups(duplicate_of={"a2": "a0"}, dispatch={"a0": "a0", "a2": "a0", "a3": "a3"}))
+    store.save_copies(CopyGroups(duplicate_of={"a2": "a0"}, dispatch={"a1": "a1", "a2": "a0", "a3": "a3"}))
     assert store.copies() == CopyGroups(
-        duplicate_of={"a2": "a0"}, dispatch={"a0": "a0", "a2": "a0", "a3": "a3"}
+        duplicate_of={"a2": "a0"}, dispatch={"a0": "a0", "a1": "a1", "a2": "a0", "a3": "a3"}
     )
+    assert store.copies(["a2", "a3", "zz"]) == CopyGroups(duplicate_of={"a2": "a0"}, dispatch={"a2": "a0", "a3": "a3"})
+    assert store.copy_members(["a0", "a3"]) == {"a0": ["a0", "a2"], "a3": ["a3"]}
     assert [a.duplicate_of for a in store.articles()] == [None, None, "a0", None]
+
+
+def test_copy_index_round_trip(store: Store) -> None:
+    store.add_articles([make_article(f"a{i}", f"Texte {i}.") for i in range(3)])
+    shingles = np.array([3, 9, 2**32 - 1], dtype=np.uint32)
+    store.add_copy_doc(CopyDoc("a0", 1, shingles, 2, frozenset({"afp"})), bands=[-(2**62), 7], anchors=[5, 6], cap=2)
+    store.add_copy_doc(CopyDoc("a1", 2, shingles[:1], 1, frozenset()), bands=[7], anchors=[5], cap=2)
+    store.add_copy_doc(CopyDoc("a2", 3, shingles[:1], 1, frozenset()), bands=[8], anchors=[5, 6], cap=2)
+    docs = store.copy_docs(["a0", "a1", "zz"])
+    assert set(docs) == {"a0", "a1"}
+    np.testing.assert_array_equal(docs["a0"].shingles, shingles)
+    assert (docs["a0"].seq, docs["a0"].anchors, docs["a0"].credits) == (1, 2, frozenset({"afp"}))
+    assert store.band_matches([7]) == {"a0", "a1"}
+    assert store.band_matches([-(2**62), 99]) == {"a0"}
+    # The anchor 5 holds its cap of two articles already: a2 is only kept under 6.
+    assert {k: sorted(v) for k, v in store.anchor_postings([5, 6, 1]).items()} == {5: ["a0", "a1"], 6: ["a0", "a2"]}
+
+
+def test_matrices_keep_their_shape(store: Store) -> None:
+    matrix = np.arange(6, dtype=np.float32).reshape(3, 2)
+    store.save_vectors("sentences", {"a1": matrix, "a2": np.zeros((1, 2))})
+    got = store.vectors("sentences", ["a1", "a2"])
+    np.testing.assert_array_equal(got["a1"], matrix)
+    assert got["a2"].shape == (1, 2)
 
 
 def test_vectors_round_trip_as_float32(store: Store) -> None:
@@ -305,6 +359,61 @@ def test_brief_round_trip_and_counts_in_summary(stories_store: Store) -> None:
     )
     with pytest.raises(NotFound):
         stories_store.brief("s-none")
+
+
+def test_items_round_trip_and_delete(store: Store) -> None:
+    assert store.items("cluster") == {}
+    store.save_items("cluster", {"story:1": {"size": 2}, "story:2": [1, 2], "df": 3})
+    store.save_items("other", {"story:1": "x"})
+    store.save_items("cluster", {"story:1": {"size": 3}, "story:2": None})
+    assert store.items("cluster") == {"story:1": {"size": 3}, "df": 3}
+    assert store.items("cluster", ["df", "nope"]) == {"df": 3}
+
+
+def test_stages_record_what_is_done(store: Store) -> None:
+    store.add_articles([make_article(f"a{i}", f"Texte {i}.") for i in range(4)])
+    assert store.pending(Stage.COPIES) == ["a0", "a1", "a2", "a3"]
+    store.mark(["a0", "a1"], Stage.ANNOTATED)
+    store.mark(["a1"], Stage.COPIES)
+    assert store.pending(Stage.ANNOTATED) == ["a2", "a3"]
+    assert store.pending(Stage.ANNOTATED, limit=1) == ["a2"]
+    store.assign_stories({"a0": "s1"})
+    assert store.pending(Stage.ASSIGNED) == ["a1", "a2", "a3"]
+
+
+def test_a_story_is_stale_until_briefed_at_its_version(store: Store) -> None:
+    store.add_articles([make_article(f"a{i}", f"Texte {i}.") for i in range(3)])
+    store.assign_stories({"a0": "s1", "a1": "s2"})
+    assert store.stale_stories() == ["s1", "s2"]
+    version = store.story_version("s1")
+    store.save_brief(StoryBrief(id="s1", title="Un", language="fr", articles=["a0"]), version=version)
+    assert store.stale_stories() == ["s2"]
+    store.assign_stories({"a2": "s1"})
+    assert store.story_version("s1") == version + 1
+    assert store.stale_stories() == ["s1", "s2"]
+    # A brief made from the older version does not make the story fresh.
+    store.save_brief(StoryBrief(id="s1", title="Un", language="fr", articles=["a0"]), version=version)
+    assert store.stale_stories() == ["s1", "s2"]
+    store.save_brief(StoryBrief(id="s1", title="Un", language="fr", articles=["a0", "a2"]))
+    assert store.stale_stories() == ["s2"]
+    store.save_brief(StoryBrief(id="gone", title="?", language="fr", articles=[]))
+    with pytest.raises(NotFound):
+        store.brief("gone")
+
+
+def test_a_transaction_is_all_or_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_articles([make_article("a1", "Texte.")])
+        store.save_items("x", {"k": 1})
+        assert store.count_articles() == 1
+        raise RuntimeError("stop")
+    assert store.count_articles() == 0
+    assert store.items("x") == {}
+    with store.exclusive("cluster"):
+        store.add_articles([make_article("a1", "Texte.")])
+        with store.transaction():
+            store.save_items("x", {"k": 1})
+    assert store.count_articles() == 1 and store.items("x") == {"k": 1}
 
 
 def test_state_round_trip(store: Store) -> None:
@@ -431,23 +540,27 @@ def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> Non
 
 def test_a_store_of_the_first_schema_is_upgraded_with_its_briefs(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
-    with open_store(path) as store:
-        store.add_articles([make_article("a1", "Le vote a eu lieu.")])
-        store.assign_stories({"a1": "s1"})
-        store.save_brief(StoryBrief(id="s1", title="Vote", language="fr", articles=["a1"]))
-    # Back to schema 1, where briefs was a WITHOUT ROWID table.
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT * FROM briefs").fetchall()
-        conn.execute("DROP TABLE briefs")
+        for statement in _statements(MIGRATIONS[0]):
+            conn.execute(statement)
         conn.execute(
-            "CREATE TABLE briefs (story TEXT PRIMARY KEY, title TEXT NOT NULL, corroborated INTEGER NOT NULL, "
-            "claims INTEGER NOT NULL, conflicts INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID"
+            "INSERT INTO articles (id, content_hash, input, format, language, credits, removed, extra, original, "
+            "clean_text, story) VALUES ('a1', 'h1', 'a1.txt', 'text', 'fr', '[]', '[]', '{}', 'x', 'Le vote.', 's1')"
         )
-        conn.executemany("INSERT INTO briefs VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.execute(
+            "INSERT INTO stories VALUES ('s1', 'Vote', 1, NULL, NULL, '', '[]', '[\"fr\"]')"
+        )
+        brief = '{"id": "s1", "title": "Vote", "language": "fr", "articles": ["a1"]}'
+        conn.execute("INSERT INTO briefs VALUES ('s1', 'Vote', 0, 0, 0, ?)", (brief,))
+        conn.execute("INSERT INTO input_errors (input, reason) VALUES ('x', 'empty'), ('x', 'empty')")
         conn.execute("PRAGMA user_version = 1")
     with open_store(path) as store:
         assert store.brief("s1").title == "Vote"
         assert [row.title for row in store.stories()] == ["Vote"]
+        assert store.stale_stories() == []
+        # Every article is indexed for copies again by the next run; what is done is skipped then.
+        assert store.pending(Stage.COPIES) == ["a1"]
+        assert store.count_errors() == 1
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         (table_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'briefs'").fetchone()

@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", metavar="FILE", required=True)
+    ingest.add_argument("--timings", action="store_true", help="print seconds per step as JSON on stderr")
 
     stories = _command(sub, "stories", "List the stories of a store.", "recoupe stories --db news.db")
     stories.add_argument("--db", metavar="FILE", required=True)
@@ -94,11 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20, help="at most N hits, best first (default 20)")
 
     cluster = _command(
-        sub, "cluster", "Re-derive the stories of a store (after new settings or a new version).",
+        sub, "cluster", "Finish, re-derive or re-check the stories of a store (after new settings or a version).",
         "recoupe cluster --db news.db --rebuild",
     )
     cluster.add_argument("--db", metavar="FILE", required=True)
     cluster.add_argument("--rebuild", action="store_true", help="re-derive every story from scratch")
+    cluster.add_argument("--recheck", action="store_true", help="cross-check every story again")
+
+    check = _command(
+        sub, "check", "Report inconsistencies of a store (an interrupted run, a crash) and fix them.",
+        "recoupe check --db news.db --repair",
+    )
+    check.add_argument("--db", metavar="FILE", required=True)
+    check.add_argument("--repair", action="store_true", help="fix what is found (finish interrupted work)")
+
+    errors = _command(
+        sub, "errors", "List the input errors logged in a store, last seen first.", "recoupe errors --db news.db"
+    )
+    errors.add_argument("--db", metavar="FILE", required=True)
+    errors.add_argument("--limit", type=int, default=100, help="at most N errors (default 100)")
+    errors.add_argument("--json", action="store_true", help="one JSON object per error")
 
     demo = _command(
         sub, "demo", "Run the whole pipeline on the bundled demo corpus and say where the brief is.",
@@ -173,37 +189,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _open(db: str | None) -> Any:
+def _open(db: str | None, *, create: bool = True) -> Any:
     from .store import open_store
 
-    return open_store(db)
+    return open_store(db, create=create)
 
 
 def _run_brief(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
     from . import pipeline
     from .models import Models
     from .render import render
+    from .takein import TakeInReport, take_in
 
     if args.words is not None:
         settings = settings.replace("crosscheck", summary_words=args.words)
     if not args.paths and args.db is None:
         raise ConfigError("give articles to read (PATH... or - for stdin), or --db FILE to brief a store")
-    models = Models()
     with tempfile.TemporaryDirectory(prefix="recoupe-") as scratch, _open(
         args.db or str(Path(scratch) / "brief.db")
     ) as store:
-        report = pipeline.IngestReport()
+        report = TakeInReport()
         story_ids = args.story
         if args.paths:
-            report = pipeline.ingest(
-                args.paths, store=store, settings=settings, stdin=sys.stdin.buffer, progress=console.progress
+            report = take_in(
+                args.paths, store=store, settings=settings, models=Models(), stdin=sys.stdin.buffer,
+                progress=console.progress,
             )
             console.input_errors(report.errors)
             if not report.articles:
                 console.note("recoupe: no article could be used")
-            pipeline.update(
-                store, settings=settings, models=models, new_ids=report.added, progress=console.progress
-            )
             story_ids = story_ids or pipeline.stories_of(store, report.articles)
         brief = pipeline.build_brief(store, story_ids=story_ids, taken_in=report.articles, errors=report.errors)
     text = render(brief, format=args.format, include_text=args.include_text)
@@ -228,18 +242,22 @@ def _write(text: str, output: str | None, console: _Console) -> None:
 
 
 def _run_ingest(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
-    from . import pipeline
     from .models import Models
+    from .takein import take_in
 
     with _open(args.db) as store:
-        report = pipeline.ingest(args.paths, store=store, settings=settings, stdin=sys.stdin.buffer,
-                                 progress=console.progress)
+        report = take_in(
+            args.paths, store=store, settings=settings, models=Models(), stdin=sys.stdin.buffer,
+            progress=console.progress,
+        )
         console.input_errors(report.errors)
-        pipeline.update(store, settings=settings, models=Models(), new_ids=report.added, progress=console.progress)
         console.note(
             f"recoupe: {len(report.added)} new article(s), {len(report.articles) - len(report.added)} already "
             f"stored, {len(report.errors)} input(s) skipped; {store.count_stories()} story(ies) in {args.db}"
         )
+        if args.timings:
+            print(json.dumps({"articles": len(report.articles), "added": len(report.added),
+                              "seconds": report.timings}), file=sys.stderr)
     return EXIT_OK if report.articles else EXIT_USER_ERROR
 
 
@@ -268,14 +286,53 @@ def _run_search(args: argparse.Namespace, settings: Settings, console: _Console)
 
 
 def _run_cluster(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
-    from . import pipeline
     from .models import Models
+    from .takein import finish, rebuild
 
     with _open(args.db) as store:
-        touched = pipeline.update(
-            store, settings=settings, models=Models(), new_ids=[], rebuild=args.rebuild, progress=console.progress
-        )
-        console.note(f"recoupe: {len(touched)} story(ies) (re)built; {store.count_stories()} in {args.db}")
+        if args.recheck:
+            store.invalidate_briefs()
+        if args.rebuild:
+            report = rebuild(store, settings=settings, models=Models(), progress=console.progress)
+        else:
+            report = finish(store, settings=settings, models=Models(), progress=console.progress)
+        console.note(f"recoupe: {len(report.stories)} story(ies) (re)briefed; {store.count_stories()} in {args.db}")
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
+    from .check import check_store, repair_store
+    from .models import Models
+
+    with _open(args.db, create=False) as store:
+        problems = check_store(store, settings=settings)
+        for problem in problems:
+            print(f"{problem.kind}\t{problem.count}\t{problem.detail}")
+        if not problems:
+            console.note(f"recoupe: {args.db} is consistent")
+            return EXIT_OK
+        if not args.repair:
+            console.note(f"recoupe: {len(problems)} kind(s) of problem; --repair fixes them")
+            return EXIT_BELOW_FLOOR
+        repair_store(store, problems, settings=settings, models=Models(), progress=console.progress)
+        left = check_store(store, settings=settings)
+        for problem in left:
+            print(f"left\t{problem.kind}\t{problem.count}\t{problem.detail}")
+        console.note("recoupe: repaired" if not left else f"recoupe: {len(left)} kind(s) of problem left")
+    return EXIT_OK if not left else EXIT_BELOW_FLOOR
+
+
+def _run_errors(args: argparse.Namespace, settings: Settings, console: _Console) -> int:
+    with _open(args.db, create=False) as store:
+        rows = store.error_log(limit=args.limit)
+        total = store.count_errors()
+    for row in rows:
+        where = f"{row.input}:{row.line}" if row.line is not None else row.input
+        if args.json:
+            print(json.dumps({f: getattr(row, f) for f in row.__slots__}, ensure_ascii=False))
+        else:
+            print(f"{where}\t{row.reason}\tseen {row.seen}×, last {row.last_seen}")
+    console.note(f"recoupe: {len(rows)} of {total} logged input error(s)")
     return EXIT_OK
 
 
@@ -340,6 +397,8 @@ _COMMANDS = {
     "stories": _run_stories,
     "search": _run_search,
     "cluster": _run_cluster,
+    "check": _run_check,
+    "errors": _run_errors,
     "demo": _run_demo,
     "eval": _run_eval,
     "bench": _run_bench,

@@ -10,24 +10,27 @@ MinHash LSH proposes candidate pairs (never all pairs); a second, sampled
 index of shingles proposes texts that are cut or extended versions of another,
 which Jaccard similarity alone misses. Every candidate pair is then checked on
 the exact shingle sets, so a collision in the sketches never groups two texts.
+The index keeps its bands, anchors and groups in a storage: a store's, which
+makes it persistent and incremental, or this process's memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .records import Article, CopyGroups
 from .settings import DedupeSettings
+from .store.base import CopyDoc
 
 Relation = Literal["copy", "rewrite"]
 
@@ -137,29 +140,105 @@ def _common(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    id: str
-    content_hash: str
-    shingles: np.ndarray
-    anchors: int
-    credits: frozenset[str]
+class CopyStorage(Protocol):
+    """Where a copy index keeps its documents, LSH bands, anchors and groups: a store
+    (:class:`recoupe.store.Store` implements this) or :class:`MemoryCopyStorage`."""
+
+    def sequence(self, article_id: str) -> int: ...
+
+    def copy_docs(self, ids: Sequence[str]) -> dict[str, CopyDoc]: ...
+
+    def add_copy_doc(self, doc: CopyDoc, *, bands: Sequence[int], anchors: Sequence[int], cap: int) -> None: ...
+
+    def band_matches(self, bands: Sequence[int]) -> set[str]: ...
+
+    def anchor_postings(self, anchors: Sequence[int]) -> dict[int, list[str]]: ...
+
+    def copies(self, ids: Sequence[str] | None = None) -> CopyGroups: ...
+
+    def copy_members(self, dispatches: Sequence[str]) -> dict[str, list[str]]: ...
+
+    def save_copies(self, copies: CopyGroups) -> None: ...
+
+
+class MemoryCopyStorage:
+    """A copy index's storage in this process's memory."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, CopyDoc] = {}
+        self._bands: dict[int, list[str]] = {}
+        self._postings: dict[int, list[str]] = {}
+        self._groups = CopyGroups()
+        self._members: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def sequence(self, article_id: str) -> int:
+        doc = self._docs.get(article_id)
+        return doc.seq if doc is not None else len(self._docs) + 1
+
+    def copy_docs(self, ids: Sequence[str]) -> dict[str, CopyDoc]:
+        return {i: self._docs[i] for i in ids if i in self._docs}
+
+    def add_copy_doc(self, doc: CopyDoc, *, bands: Sequence[int], anchors: Sequence[int], cap: int) -> None:
+        self._docs[doc.id] = doc
+        for band in bands:
+            self._bands.setdefault(band, []).append(doc.id)
+        for anchor in dict.fromkeys(anchors):
+            posting = self._postings.setdefault(anchor, [])
+            if len(posting) < cap:
+                posting.append(doc.id)
+
+    def band_matches(self, bands: Sequence[int]) -> set[str]:
+        return {article for band in bands for article in self._bands.get(band, ())}
+
+    def anchor_postings(self, anchors: Sequence[int]) -> dict[int, list[str]]:
+        return {a: list(self._postings[a]) for a in anchors if a in self._postings}
+
+    def copies(self, ids: Sequence[str] | None = None) -> CopyGroups:
+        wanted = self._groups.dispatch.keys() if ids is None else [i for i in ids if i in self._groups.dispatch]
+        return CopyGroups(
+            duplicate_of={i: self._groups.duplicate_of[i] for i in wanted if i in self._groups.duplicate_of},
+            dispatch={i: self._groups.dispatch[i] for i in wanted},
+        )
+
+    def copy_members(self, dispatches: Sequence[str]) -> dict[str, list[str]]:
+        return {d: list(self._members[d]) for d in dispatches if d in self._members}
+
+    def save_copies(self, copies: CopyGroups) -> None:
+        for article in set(copies.dispatch) | set(copies.duplicate_of):
+            old = self._groups.dispatch.get(article)
+            if old is not None:
+                self._members[old].remove(article)
+                if not self._members[old]:
+                    del self._members[old]
+            group = copies.dispatch.get(article, article)
+            self._groups.dispatch[article] = group
+            self._members.setdefault(group, []).append(article)
+            if article in copies.duplicate_of:
+                self._groups.duplicate_of[article] = copies.duplicate_of[article]
+            else:
+                self._groups.duplicate_of.pop(article, None)
 
 
 class CopyIndex:
-    """Copy detection for a stream: each article is compared with those before it."""
+    """Copy detection for a stream: each article is compared with those before it.
 
-    def __init__(self, *, settings: DedupeSettings) -> None:
+    Everything it knows lives in its storage, so with a store's storage the index
+    survives the process: a new article is compared with every stored one through
+    the LSH bands and anchors kept in the store, and nothing is rebuilt.
+    """
+
+    def __init__(self, *, settings: DedupeSettings, storage: CopyStorage | None = None) -> None:
         settings.validate()
         self.settings = settings
-        self._lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
+        self.storage: CopyStorage = storage if storage is not None else MemoryCopyStorage()
+        lsh = MinHashLSH(threshold=settings.candidate_threshold, num_perm=settings.num_perm)
+        self._hashranges = list(lsh.hashranges)
         self._permutations = MinHash(num_perm=settings.num_perm).permutations
-        self._docs: list[_Doc] = []
-        self._by_id: dict[str, int] = {}
-        self._by_hash: dict[str, int] = {}
-        self._postings: dict[int, list[int]] = {}
-        self._parent: list[int] = []
-        self._duplicate_of: dict[int, int] = {}
+        self._by_hash: dict[str, str] = {}
+        self._count = 0
 
     @classmethod
     def rebuild(cls, articles: Iterable[Article], *, settings: DedupeSettings) -> CopyIndex:
@@ -174,124 +253,99 @@ class CopyIndex:
         return index
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return self._count
 
     def add(self, article: Article) -> tuple[str | None, str]:
         """Index ``article``; returns (the earlier article it copies or None, its dispatch group id).
 
         A group id is the id of the group's earliest article. When a new article
-        joins two groups, the later group takes the earlier one's id: read
-        :meth:`groups` for the current ids of every article.
+        joins two groups, the later group takes the earlier one's id.
         """
-        known = self._by_id.get(article.id)
-        if known is not None:
-            return self._answer(known)
+        storage = self.storage
+        known = storage.copies([article.id])
+        if article.id in known.dispatch:
+            return known.duplicate_of.get(article.id), known.dispatch[article.id]
+        self._count += 1
         same = self._by_hash.get(article.content_hash)
-        if same is not None:
-            return self._add_identical(article, same)
         hashes = shingles(article.clean_text, words=self.settings.shingle_words)
         anchors = hashes[(hashes & _ANCHOR_MASK) == 0].tolist()
-        doc = _Doc(
+        doc = CopyDoc(
             id=article.id,
-            content_hash=article.content_hash,
+            seq=storage.sequence(article.id),
             shingles=hashes,
             anchors=len(anchors),
             credits=frozenset(fold(c).strip() for c in article.credits if c.strip()),
         )
-        index = len(self._docs)
-        candidates = self._candidates(doc, index, anchors)
-        self._docs.append(doc)
-        self._parent.append(index)
-        self._by_id[doc.id] = index
-        self._by_hash[doc.content_hash] = index
-        for other in sorted(candidates):
-            earlier = self._docs[other]
-            found = relation(
-                doc.shingles,
-                earlier.shingles,
-                shared_credit=bool(doc.credits & earlier.credits),
-                settings=self.settings,
-            )
+        self._by_hash.setdefault(article.content_hash, article.id)
+        if same is not None:
+            # The content of an indexed article: it copies what its twin copies, or the twin,
+            # which is what comparing it with every earlier article would find.
+            twin = storage.copies([same])
+            storage.add_copy_doc(doc, bands=[], anchors=[], cap=_MAX_POSTINGS)
+            return self._join(doc, [same], copy_of=twin.duplicate_of.get(same, same))
+        bands = self._bands(doc)
+        candidates = storage.band_matches(bands) | self._anchor_candidates(anchors)
+        candidates.discard(doc.id)
+        storage.add_copy_doc(doc, bands=bands, anchors=anchors, cap=_MAX_POSTINGS)
+        matched: list[str] = []
+        copy_of: str | None = None
+        for earlier in sorted(storage.copy_docs(sorted(candidates)).values(), key=lambda d: d.seq):
+            shared_credit = bool(doc.credits & earlier.credits)
+            found = relation(doc.shingles, earlier.shingles, shared_credit=shared_credit, settings=self.settings)
             if found is None:
                 continue
-            if found == "copy" and index not in self._duplicate_of:
-                self._duplicate_of[index] = other
-            self._union(index, other)
-        return self._answer(index)
+            if found == "copy" and copy_of is None:
+                copy_of = earlier.id
+            matched.append(earlier.id)
+        return self._join(doc, matched, copy_of=copy_of)
 
-    def _add_identical(self, article: Article, same: int) -> tuple[str | None, str]:
-        """An article with the content of an indexed one: no need to shingle or index it.
-
-        It copies what its twin copies, or the twin itself, which is exactly
-        what comparing it with every earlier article would find.
-        """
-        index = len(self._docs)
-        twin = self._docs[same]
-        self._docs.append(_Doc(article.id, twin.content_hash, twin.shingles, twin.anchors, twin.credits))
-        self._parent.append(index)
-        self._by_id[article.id] = index
-        self._duplicate_of[index] = self._duplicate_of.get(same, same)
-        self._union(index, same)
-        return self._answer(index)
+    def _join(self, doc: CopyDoc, matched: list[str], *, copy_of: str | None) -> tuple[str | None, str]:
+        """Put ``doc`` in the group of the articles it matches, merging their groups."""
+        storage = self.storage
+        groups = set(storage.copies(matched).dispatch.values()) if matched else set()
+        order = {d.id: d.seq for d in storage.copy_docs(sorted(groups)).values()}
+        winner = min(groups, key=lambda g: (order.get(g, 0), g)) if groups else doc.id
+        merged = [g for g in groups if g != winner]
+        moved = [m for members in storage.copy_members(merged).values() for m in members]
+        update = storage.copies(moved)
+        update.dispatch = dict.fromkeys(moved, winner)
+        update.dispatch[doc.id] = winner
+        if copy_of is not None:
+            update.duplicate_of[doc.id] = copy_of
+        storage.save_copies(update)
+        return copy_of, winner
 
     def groups(self) -> CopyGroups:
         """Every indexed article's dispatch group, and the copies among them."""
-        return CopyGroups(
-            duplicate_of={self._docs[i].id: self._docs[j].id for i, j in self._duplicate_of.items()},
-            dispatch={doc.id: self._docs[self._find(i)].id for i, doc in enumerate(self._docs)},
-        )
+        return self.storage.copies()
 
-    def _answer(self, index: int) -> tuple[str | None, str]:
-        original = self._duplicate_of.get(index)
-        return (
-            None if original is None else self._docs[original].id,
-            self._docs[self._find(index)].id,
-        )
-
-    def _candidates(self, doc: _Doc, index: int, anchors: list[int]) -> set[int]:
-        candidates: set[int] = set()
+    def _bands(self, doc: CopyDoc) -> list[int]:
         if not doc.shingles.size:
-            return candidates
+            return []
         # The shingle hashes are already well mixed, so the sketch applies the
-        # index's affine permutations to them directly (uint32, wrapping).
+        # affine permutations to them directly (uint32, wrapping).
         a, b = self._permutations
-        sketch = MinHash(
-            hashvalues=(a[:, None] * doc.shingles + b[:, None]).min(axis=1),
-            permutations=self._permutations,
-            scheme="affine32",
-        )
-        candidates.update(self._lsh.query(sketch))
-        self._lsh.insert(index, sketch, check_duplication=False)
-        seen: list[int] = []
-        for anchor in anchors:
-            posting = self._postings.setdefault(anchor, [])
-            if len(posting) < _MAX_POSTINGS:
-                seen.extend(posting)
-                posting.append(index)
-        # A text sharing a passage with this one shares about that share of
-        # its anchors; asking for half of what the loosest rule needs keeps the
-        # texts that merely share stock phrases out of the exact check.
+        values = (a[:, None] * doc.shingles + b[:, None]).min(axis=1).astype(np.uint64)
+        keys = []
+        for number, (start, end) in enumerate(self._hashranges):
+            digest = hashlib.blake2b(values[start:end].tobytes(), digest_size=8, person=bytes([number])).digest()
+            keys.append(int.from_bytes(digest, "big", signed=True))
+        return keys
+
+    def _anchor_candidates(self, anchors: list[int]) -> set[str]:
+        postings = self.storage.anchor_postings(anchors)
+        seen = Counter(article for posting in postings.values() for article in posting)
+        fewest_of = {d.id: d.anchors for d in self.storage.copy_docs(sorted(seen)).values()}
+        # A text sharing a passage with this one shares about that share of its anchors;
+        # asking for half of what the loosest rule needs keeps the texts that merely share
+        # stock phrases out of the exact check.
         loosest = min(self.settings.containment_threshold, self.settings.credit_containment) / 2
-        for other, count in Counter(seen).items():
-            fewest = min(len(anchors), self._docs[other].anchors)
+        out = set()
+        for other, count in seen.items():
+            fewest = min(len(anchors), fewest_of.get(other, 0))
             if count >= max(2, loosest * fewest) or count >= fewest:
-                candidates.add(other)
-        return candidates
-
-    def _find(self, index: int) -> int:
-        parent = self._parent
-        root = index
-        while parent[root] != root:
-            root = parent[root]
-        while parent[index] != root:
-            parent[index], index = root, parent[index]
-        return root
-
-    def _union(self, a: int, b: int) -> None:
-        # The smaller index wins, so a group is named after its earliest article.
-        ra, rb = self._find(a), self._find(b)
-        if ra != rb:
-            self._parent[max(ra, rb)] = min(ra, rb)
+                out.add(other)
+        return out
 
 
 def find_copies(articles: Sequence[Article], *, settings: DedupeSettings) -> CopyGroups:

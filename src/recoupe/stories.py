@@ -62,3 +62,12 @@ def _features(store: Store, articles: list[Article], models: Models) -> list[Art
         vectors.update(fresh)
     annotations = store.annotations(ids)
     return [article_features(a, annotations.get(a.id), vector=vectors[a.id]) for a in articles]
+
+
+def disagreements(store: Store, *, settings: Settings) -> list[str]:
+    """Articles whose story in the store is not the one the clustering state holds them in
+    (or that the state does not hold at all): what a crash between the two could leave."""
+    state = store.state(STATE)
+    held = {} if state is None else StoryClusterer.from_state(settings.cluster, state).assignments()
+    assigned = {a.id: a.story for a in store.articles() if a.story is not None}
+    return sorted(article for article, story in assigned.items() if held.get(article) != story)

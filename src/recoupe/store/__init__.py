@@ -10,15 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError
-from .base import AddResult, SearchHit, Store, StoryFilter, StorySummary
+from .base import AddResult, CopyDoc, LoggedError, SearchHit, Stage, Store, StoryFilter, StorySummary
 from .sqlite import SNIPPET_CLOSE, SNIPPET_OPEN, SQLiteStore
 
 __all__ = [
     "SNIPPET_CLOSE",
     "SNIPPET_OPEN",
     "AddResult",
+    "CopyDoc",
+    "LoggedError",
     "SQLiteStore",
     "SearchHit",
+    "Stage",
     "Store",
     "StoryFilter",
     "StorySummary",

@@ -365,14 +365,14 @@ def _as_json_lines(body: bytes) -> list[str]:
 
 
 def _ingest_lines(lines: list[str], *, db: str, settings: Settings, models: Models) -> dict[str, Any]:
-    from .. import pipeline  # the NLP stages load only when something is posted
+    from ..takein import take_in  # the NLP stages load only when something is posted
 
     with tempfile.TemporaryDirectory(prefix="recoupe-post-") as folder:
         path = Path(folder) / "posted.jsonl"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with open_store(db) as s:
-            report = pipeline.ingest([str(path)], store=s, settings=settings)
-            touched = pipeline.update(s, settings=settings, models=models, new_ids=report.added)
+            report = take_in([str(path)], store=s, settings=settings, models=models)
+            touched = report.stories
     return {
         "added": report.added,
         "already_stored": len(report.articles) - len(report.added),
