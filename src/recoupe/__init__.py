@@ -1,5 +1,10 @@
-"""recoupe: turn a pile or a stream of news articles into cross-checked story briefs."""
+"""recoupe: turn a pile or a stream of news articles into cross-checked story briefs.
 
+``recoupe.brief(paths)`` briefs a pile; ``recoupe.open(db)`` gives a session on a store
+(``.take_in(items)``, ``.stories()``, ``.brief(story_id)``).
+"""
+
+from .api import Session, brief, open
 from .errors import (
     ConfigError,
     DataUnavailable,
@@ -60,6 +65,7 @@ __all__ = [
     "RecoupeError",
     "Rendering",
     "Sentence",
+    "Session",
     "Settings",
     "StoreError",
     "StoreVersionError",
@@ -69,5 +75,7 @@ __all__ = [
     "TimeExpression",
     "TimelineEvent",
     "__version__",
+    "brief",
     "load_settings",
+    "open",
 ]

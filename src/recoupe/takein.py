@@ -21,6 +21,7 @@ processes taking in at once share the work instead of undoing each other's.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +42,8 @@ from .records import Annotations, Article, InputError, RawDoc
 from .settings import Settings
 from .store.base import Stage, Store
 from .stories import LEAD_VECTORS, assign_stories
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], str, int | None], Iterable[T]]
@@ -108,6 +111,7 @@ def take_in(
             batch = []
     if batch:
         _store(batch, store, report)
+    log.info("stored: %d new article(s), %d input error(s)", len(report.added), len(report.errors))
     with report.timed("store"):
         store.add_errors(report.errors)
     finish(store, settings=settings, models=models, progress=progress, report=report)
@@ -191,6 +195,8 @@ def _find_copies(store: Store, *, settings: Settings) -> None:
         with store.exclusive(COPIES_LOCK):
             # Read under the lock: another process may have indexed these meanwhile.
             ids = store.pending(Stage.COPIES, limit=BATCH)
+            if ids:
+                log.info("copies: checking %d article(s)", len(ids))
             for article in store.articles(ids):
                 index.add(article)
             store.mark(ids, Stage.COPIES)
@@ -202,6 +208,7 @@ def _annotate(store: Store, *, settings: Settings, models: Models, progress: Pro
     todo = store.pending(Stage.ANNOTATED, limit=None)
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     for ids in progress(batches, "annotating", len(batches)):
+        log.info("annotating %d article(s)", len(ids))
         articles = list(store.articles(ids))
         with report.timed("annotate"):
             stored = store.annotations(ids)
@@ -247,6 +254,7 @@ def _assign(store: Store, *, settings: Settings, models: Models) -> None:
             # Read under the lock: another process may have assigned these meanwhile.
             ids = store.ready(Stage.ANNOTATED, limit=10 * BATCH)
             if ids:
+                log.info("assigning %d article(s) to stories", len(ids))
                 assign_stories(store, new_ids=ids, rebuild=False, settings=settings, models=models)
             left = set(store.ready(Stage.ANNOTATED, limit=10 * BATCH))
         if not ids or left & set(ids):
@@ -255,6 +263,8 @@ def _assign(store: Store, *, settings: Settings, models: Models) -> None:
 
 def _brief(store: Store, *, settings: Settings, models: Models, progress: Progress, report: TakeInReport) -> None:
     stale = store.stale_stories(limit=None)
+    if stale:
+        log.info("cross-checking %d story(ies)", len(stale))
     for story_id in progress(stale, "cross-checking", len(stale)):
         with report.timed("crosscheck"):
             try:
