@@ -25,7 +25,7 @@ from recoupe.check import check_store
 from recoupe.settings import Settings
 from recoupe.store import Stage, open_store
 
-from .test_store import POSTGRES_URL, empty_postgres
+from .test_store import BACKENDS, POSTGRES_URL, empty_postgres
 
 pytestmark = pytest.mark.models
 
@@ -99,18 +99,6 @@ def test_twenty_kill_nines_then_a_rerun_leave_the_store_whole(tmp_path: Path, se
     _, errors = rerun.communicate()
     assert rerun.returncode == 0, errors
     assert_consistent(db, 2 * KILLS, settings)
-
-
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="set RECOUPE_TEST_POSTGRES to a throw-away database URL"),
-        ],
-    ),
-]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
