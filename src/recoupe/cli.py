@@ -28,7 +28,7 @@ EXIT_OK = 0
 EXIT_USER_ERROR = 2
 EXIT_BELOW_FLOOR = 1
 
-EVALUATIONS = ("clustering", "quotes", "entities", "summary", "timeline")
+EVALUATIONS = ("clustering", "quotes", "entities", "summary", "timeline", "takein")
 BENCHMARKS = ("ingest", "cluster", "annotate", "crosscheck", "serve")
 
 DEFAULT_DATA = Path("..") / "shared" / "data"
